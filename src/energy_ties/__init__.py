@@ -1,0 +1,49 @@
+"""energy-ties: facts reported on Mexico's energy diplomacy, as a Frictionless Data Package.
+
+>>> import energy_ties
+>>> tables = energy_ties.load()              # every resource, as pandas DataFrames
+>>> events = energy_ties.load("events")      # one resource
+>>> energy_ties.package_path()               # the bundled datapackage.json, for frictionless users
+>>> energy_ties.__version__                  # version of this library
+>>> energy_ties.__data_version__             # version of the bundled data package
+
+The library version and the data package version are separate: the library
+follows semantic versioning of its Python API, the data package follows the
+Data Package Version rules (see the README).
+"""
+
+from __future__ import annotations
+
+from importlib import metadata as _metadata
+from pathlib import Path
+
+from .errors import EnergyTiesError
+from .load import load
+from .package import bundled_package_path
+
+try:
+    __version__ = _metadata.version("energy-ties")
+except _metadata.PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0+unknown"
+
+
+def package_path() -> Path:
+    """Path of the bundled ``datapackage.json`` (open it with frictionless, or read it yourself)."""
+    return bundled_package_path()
+
+
+def data_version(path=None) -> str:
+    """The ``version`` of a data package's descriptor; the bundled package when ``path`` is None."""
+    from .package import open_package
+
+    with open_package(path) as pkg:
+        return pkg.version or ""
+
+
+def __getattr__(name: str):
+    if name == "__data_version__":
+        return data_version()
+    raise AttributeError(f"module 'energy_ties' has no attribute {name!r}")
+
+
+__all__ = ["load", "package_path", "data_version", "EnergyTiesError", "__version__"]

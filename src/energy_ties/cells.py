@@ -1,0 +1,450 @@
+"""Turn columns of CSV text into typed values, the way the Table Schema types say.
+
+The rules follow frictionless-py's readers, which the validator must agree
+with: integers and numbers are stripped and read by Python's ``int`` and
+``Decimal``, dates by ``strptime``, and so on. To be fast, each type has a
+canonical form recognised by one vectorised regular expression (RE2, over a
+whole Arrow column); only cells outside that form go through the exact
+Python reader, one at a time. On real data nearly every cell is canonical.
+
+A parsed column keeps three things: typed Arrow ``values`` (null where the
+cell is missing, invalid, or not representable), boolean masks ``missing``
+and ``invalid``, and ``exotic``: the Python value of each valid cell that the
+Arrow type cannot hold exactly (an integer beyond 64 bits, a decimal with
+more than 15 significant digits, NaN). Constraints are checked vectorised on
+``values`` and in Python on ``exotic``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import calendar
+import datetime as dt
+import json
+import re
+import uuid as uuidlib
+from dataclasses import dataclass, field as dc_field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .tableschema import Field
+
+_NON_BARE = re.compile(r"((^[^-\d]*)|(\D*$))")
+_INT_FAST = r"^-?[0-9]{1,18}$"
+# plain decimals with a small exponent; with at most 15 digits (checked apart) float64 orders them as Decimal does
+_NUM_FAST = r"^[+-]?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]{1,2})?$"
+_MAX_FAST_DIGITS = 15
+_DATE_FAST = r"^[1-9][0-9]{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
+_YEAR_FAST = r"^[0-9]{4}$"
+
+#: Types whose values are held as Python objects (no vectorised path).
+PYTHON_TYPES = ("time", "datetime", "yearmonth", "duration", "geopoint", "geojson", "object", "array", "any", "list")
+
+
+@dataclass
+class Parsed:
+    """A column read against its field."""
+
+    values: pa.Array | np.ndarray
+    missing: np.ndarray
+    invalid: np.ndarray
+    exotic: dict[int, Any] = dc_field(default_factory=dict)
+
+    @property
+    def is_python(self) -> bool:
+        return isinstance(self.values, np.ndarray)
+
+    def python_value(self, i: int) -> Any:
+        """The typed value of row ``i`` as frictionless would hold it (None when missing or invalid)."""
+        if i in self.exotic:
+            return self.exotic[i]
+        if self.missing[i] or self.invalid[i]:
+            return None
+        if isinstance(self.values, np.ndarray):
+            return self.values[i]
+        return self.values[i].as_py()
+
+
+def to_numpy_bool(arr: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """A boolean Arrow array as numpy, nulls counted as False."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return pc.fill_null(arr, False).to_numpy(zero_copy_only=False)
+
+
+def missing_mask(raw: pa.Array, missing_values: tuple[str, ...]) -> np.ndarray:
+    """True where the cell is absent (a short row) or equals one of the missing values exactly."""
+    absent = raw.is_null()
+    if missing_values:
+        hit = pc.is_in(raw, value_set=pa.array(list(missing_values), type=raw.type))
+        absent = pc.or_(absent, hit)
+    return to_numpy_bool(absent)
+
+
+def _match(raw: pa.Array, pattern: str) -> np.ndarray:
+    return to_numpy_bool(pc.match_substring_regex(raw, pattern))
+
+
+# ---------------------------------------------------------------- per-cell readers (exact semantics)
+
+def _int_reader(f: Field) -> Callable[[str], Any]:
+    bare = f.bare_number
+
+    def read(cell: str):
+        cell = cell.strip()
+        if not bare:
+            cell = _NON_BARE.sub("", cell)
+        try:
+            return int(cell)
+        except Exception:
+            return None
+    return read
+
+
+def _num_reader(f: Field) -> Callable[[str], Any]:
+    d = f.descriptor
+    process = any(k in d for k in ("groupChar", "decimalChar", "bareNumber"))
+    group = f.group_char or ""
+    dec = f.decimal_char or "."
+    bare = f.bare_number
+
+    def read(cell: str):
+        cell = cell.strip()
+        if process:
+            if not bare:
+                cell = _NON_BARE.sub("", cell)
+            cell = cell.replace(group, "")
+            if dec != "." and "." in cell:
+                return None
+            cell = cell.replace(dec, ".")
+        try:
+            return Decimal(cell)
+        except Exception:
+            return None
+    return read
+
+
+def _bool_reader(f: Field) -> Callable[[str], Any]:
+    mapping = {v: True for v in f.true_values}
+    mapping.update({v: False for v in f.false_values})
+    return lambda cell: mapping.get(cell)
+
+
+def _date_reader(f: Field) -> Callable[[str], Any]:
+    fmt = f.format
+
+    def read(cell: str):
+        try:
+            if fmt == "default":
+                return dt.datetime.strptime(cell, "%Y-%m-%d").date()
+            if fmt == "any":
+                from dateutil import parser
+                return parser.parse(cell).date()
+            return dt.datetime.strptime(cell, fmt).date()
+        except Exception:
+            return None
+    return read
+
+
+def _datetime_reader(f: Field) -> Callable[[str], Any]:
+    fmt = f.format
+
+    def read(cell: str):
+        try:
+            from dateutil import parser
+            if fmt == "default":
+                if cell[16] != ":" or len(cell) < 19:
+                    return None
+                return parser.isoparse(cell)
+            if fmt == "any":
+                return parser.parse(cell)
+            return dt.datetime.strptime(cell, fmt)
+        except Exception:
+            return None
+    return read
+
+
+def _time_reader(f: Field) -> Callable[[str], Any]:
+    fmt = f.format
+
+    def read(cell: str):
+        try:
+            from dateutil import parser
+            if fmt == "default":
+                if cell[5] != ":" or len(cell) < 8:
+                    return None
+                return parser.isoparse(f"2000-01-01T{cell}").timetz()
+            if fmt == "any":
+                return parser.parse(cell).timetz()
+            return dt.datetime.strptime(cell, fmt).timetz()
+        except Exception:
+            return None
+    return read
+
+
+def _year_reader(f: Field) -> Callable[[str], Any]:
+    def read(cell: str):
+        if len(cell) != 4:
+            return None
+        try:
+            value = int(cell)
+        except Exception:
+            return None
+        return value if 0 <= value <= 9999 else None
+    return read
+
+
+def _yearmonth_reader(f: Field) -> Callable[[str], Any]:
+    def read(cell: str):
+        try:
+            year, month = cell.split("-")
+            year, month = int(year), int(month)
+        except Exception:
+            return None
+        return (year, month) if 1 <= month <= 12 else None
+    return read
+
+
+_DURATION = re.compile(
+    r"^P(?!$)(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?"
+    r"(?:T(?=\d)(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$")
+
+
+def _duration_reader(f: Field) -> Callable[[str], Any]:
+    return lambda cell: cell if _DURATION.match(cell) else None
+
+
+def _geopoint_reader(f: Field) -> Callable[[str], Any]:
+    fmt = f.format
+
+    def read(cell: str):
+        try:
+            if fmt == "array":
+                lon, lat = json.loads(cell)
+            elif fmt == "object":
+                obj = json.loads(cell)
+                if len(obj) != 2:
+                    return None
+                lon, lat = obj["lon"], obj["lat"]
+            else:
+                lon, lat = cell.split(",")
+                lon, lat = lon.strip(), lat.strip()
+            lon, lat = Decimal(lon), Decimal(lat)
+            if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+                return None
+            return (lon, lat)
+        except Exception:
+            return None
+    return read
+
+
+def _json_reader(kind: type) -> Callable[[Field], Callable[[str], Any]]:
+    def factory(f: Field):
+        def read(cell: str):
+            try:
+                value = json.loads(cell)
+            except Exception:
+                return None
+            return value if isinstance(value, kind) else None
+        return read
+    return factory
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$")
+
+
+def _string_reader(f: Field) -> Callable[[str], Any]:
+    fmt = f.format
+    if fmt == "email":
+        return lambda cell: cell if _EMAIL.match(cell) else None
+    if fmt == "uri":
+        return lambda cell: cell if _URI.match(cell) else None
+    if fmt == "uuid":
+        def read_uuid(cell: str):
+            try:
+                uuidlib.UUID(cell)
+            except (ValueError, AttributeError):
+                return None
+            return cell
+        return read_uuid
+    if fmt == "binary":
+        def read_binary(cell: str):
+            try:
+                base64.b64decode(cell)
+            except (binascii.Error, ValueError):
+                return None
+            return cell
+        return read_binary
+    return lambda cell: cell
+
+
+def _list_reader(f: Field) -> Callable[[str], Any]:
+    item = Field(name=f.name, type=f.item_type or "string")
+    read_item = READERS.get(item.type, _string_reader)(item)
+    delimiter = f.delimiter
+
+    def read(cell: str):
+        items = []
+        for part in cell.split(delimiter):
+            value = read_item(part)
+            if value is None:
+                return None
+            items.append(value)
+        return items
+    return read
+
+
+READERS: dict[str, Callable[[Field], Callable[[str], Any]]] = {
+    "string": _string_reader, "integer": _int_reader, "number": _num_reader, "boolean": _bool_reader,
+    "date": _date_reader, "datetime": _datetime_reader, "time": _time_reader, "year": _year_reader,
+    "yearmonth": _yearmonth_reader, "duration": _duration_reader, "geopoint": _geopoint_reader,
+    "geojson": _json_reader(dict), "object": _json_reader(dict), "array": _json_reader(list),
+    "list": _list_reader, "any": lambda f: (lambda cell: cell),
+}
+
+
+def reader(f: Field) -> Callable[[str], Any]:
+    """The exact per-cell reader of a field (None means: not a valid value of its type)."""
+    return READERS.get(f.type, READERS["any"])(f)
+
+
+# ---------------------------------------------------------------- column parsing
+
+def _slow(raw: pa.Array, todo: np.ndarray, read: Callable[[str], Any]) -> dict[int, Any]:
+    """Run the exact reader over the cells flagged in ``todo``; returns index -> value (None if invalid)."""
+    idx = np.flatnonzero(todo)
+    if not len(idx):
+        return {}
+    cells = raw.take(pa.array(idx)).to_pylist()
+    return {int(i): read(c) for i, c in zip(idx, cells)}
+
+
+def _fits_float(value: Decimal) -> bool:
+    """True when float64 holds the decimal exactly enough to order it like Decimal does."""
+    if not value.is_finite():
+        return value.is_infinite()
+    t = value.normalize().as_tuple()
+    return len(t.digits) <= 15 and -290 < value.adjusted() < 290
+
+
+def parse(raw: pa.Array, f: Field) -> Parsed:
+    """Read a column of CSV text (nulls for absent cells) as field ``f``."""
+    if pa.types.is_large_string(raw.type):
+        raw = raw.cast(pa.string())
+    n = len(raw)
+    missing = missing_mask(raw, f.missing_values)
+    present = ~missing
+    ftype = f.type
+
+    if ftype == "string" and f.format == "default":
+        return Parsed(pc.if_else(pa.array(missing), pa.nulls(n, pa.string()), raw), missing, np.zeros(n, bool))
+
+    if ftype == "boolean":
+        t = to_numpy_bool(pc.is_in(raw, value_set=pa.array(list(f.true_values), pa.string())))
+        fl = to_numpy_bool(pc.is_in(raw, value_set=pa.array(list(f.false_values), pa.string())))
+        invalid = present & ~t & ~fl
+        values = pa.array(t, pa.bool_(), mask=missing | invalid)
+        return Parsed(values, missing, invalid)
+
+    if ftype in ("integer", "year"):
+        fast = present & _match(raw, _INT_FAST if ftype == "integer" else _YEAR_FAST)
+        ints = np.zeros(n, np.int64)
+        if fast.any():
+            ints[fast] = pc.cast(raw.filter(pa.array(fast)), pa.int64()).to_numpy()
+        slow = _slow(raw, present & ~fast, reader(f))
+        invalid = np.zeros(n, bool)
+        exotic = {}
+        for i, v in slow.items():
+            if v is None:
+                invalid[i] = True
+            elif -(2**63) <= v < 2**63:
+                ints[i] = v
+            else:
+                exotic[i] = v
+        ok = present & ~invalid
+        if ftype == "year":
+            ok &= ~(ints > 9999)  # canonical four digits are always within range
+        for i in exotic:
+            ok[i] = False
+        return Parsed(pa.array(ints, pa.int64(), mask=~ok), missing, invalid, exotic)
+
+    if ftype == "number":
+        if any(k in f.descriptor for k in ("groupChar", "decimalChar", "bareNumber")):
+            fast = np.zeros(n, bool)
+        else:
+            fast = present & _match(raw, _NUM_FAST)
+            if fast.any():
+                mantissa = pc.replace_substring_regex(raw, r"[eE].*$", "")
+                digits = pc.fill_null(pc.count_substring_regex(mantissa, r"[0-9]"), 0).to_numpy()
+                fast &= digits <= _MAX_FAST_DIGITS
+        floats = np.zeros(n, np.float64)
+        if fast.any():
+            floats[fast] = pc.cast(raw.filter(pa.array(fast)), pa.float64()).to_numpy()
+        slow = _slow(raw, present & ~fast, reader(f))
+        invalid = np.zeros(n, bool)
+        exotic = {}
+        for i, v in slow.items():
+            if v is None:
+                invalid[i] = True
+            elif _fits_float(v):
+                floats[i] = float(v)
+            else:
+                exotic[i] = v
+        ok = present & ~invalid
+        for i in exotic:
+            ok[i] = False
+        return Parsed(pa.array(floats, pa.float64(), mask=~ok), missing, invalid, exotic)
+
+    if ftype == "date" and f.format == "default":
+        fast = present & _match(raw, _DATE_FAST)
+        days = np.zeros(n, "datetime64[D]")
+        if fast.any():
+            sub = raw.filter(pa.array(fast))
+            y = pc.cast(pc.utf8_slice_codeunits(sub, 0, 4), pa.int32()).to_numpy()
+            m = pc.cast(pc.utf8_slice_codeunits(sub, 5, 7), pa.int32()).to_numpy()
+            d = pc.cast(pc.utf8_slice_codeunits(sub, 8, 10), pa.int32()).to_numpy()
+            leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+            dim = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[m] + (leap & (m == 2))
+            good = d <= dim
+            where = np.flatnonzero(fast)
+            bad_fast = where[~good]
+            fast[bad_fast] = False  # e.g. 2023-02-29: let the exact reader reject it
+            sub_ok = sub.filter(pa.array(good))
+            days[fast] = pc.cast(pc.cast(sub_ok, pa.timestamp("s")), pa.date32()).to_numpy(zero_copy_only=False)
+        slow = _slow(raw, present & ~fast, reader(f))
+        invalid = np.zeros(n, bool)
+        for i, v in slow.items():
+            if v is None:
+                invalid[i] = True
+            else:
+                days[i] = np.datetime64(v, "D")
+        ok = present & ~invalid
+        return Parsed(pa.array(days, pa.date32(), mask=~ok), missing, invalid)
+
+    if ftype == "string":  # formats other than default
+        slow = _slow(raw, present, reader(f))
+        invalid = np.zeros(n, bool)
+        for i, v in slow.items():
+            invalid[i] = v is None
+        return Parsed(pa.array(raw.to_pylist(), pa.string(), mask=missing | invalid), missing, invalid)
+
+    # everything else: exact Python reader for each present cell, values held as Python objects
+    slow = _slow(raw, present, reader(f))
+    values = np.empty(n, dtype=object)
+    invalid = np.zeros(n, bool)
+    for i, v in slow.items():
+        if v is None:
+            invalid[i] = True
+        else:
+            values[i] = v
+    return Parsed(values, missing, invalid)
+
+
+def days_in_month(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
