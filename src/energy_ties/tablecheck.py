@@ -154,27 +154,21 @@ class FieldCheck:
         f = self.field
         valid = active & ~parsed.missing & ~parsed.invalid
         python_cells = parsed.is_python or self.python_mode
-        for name in self.constraints:
+        exotic = _only(parsed.exotic, len(valid)) & valid
+        names = list(self.constraints) + (["categories"] if self.categories is not None else [])
+        for name in names:
             if name == "required":
                 mask = active & parsed.missing
             elif python_cells:
                 mask = self._python_mask(name, raw, parsed, valid)
-            else:
-                mask = self._arrow_mask(name, parsed.values, valid)
-                if parsed.exotic:
-                    extra = self._python_mask(name, raw, parsed, _only(parsed.exotic, len(valid)) & valid)
-                    mask = mask | extra
+            else:  # vectorised over the typed values; exotic cells (null there) checked one by one
+                mask = self._arrow_mask(name, parsed.values, valid & ~exotic)
+                if exotic.any():
+                    mask = mask | self._python_mask(name, raw, parsed, exotic)
             if mask.any():
-                out.append((name, mask, _note(name, f.constraints.get(name, True))))
-        if self.categories is not None:
-            if python_cells:
-                mask = self._python_mask("categories", raw, parsed, valid)
-            else:
-                mask = self._arrow_mask("categories", parsed.values, valid)
-                if parsed.exotic:
-                    mask |= self._python_mask("categories", raw, parsed, _only(parsed.exotic, len(valid)) & valid)
-            if mask.any():
-                out.append(("categories", mask, "value is not one of the field's categories"))
+                note = ("value is not one of the field's categories" if name == "categories"
+                        else _note(name, f.constraints.get(name, True)))
+                out.append((name, mask, note))
         return out
 
     def _arrow_mask(self, name: str, values: pa.Array, valid: np.ndarray) -> np.ndarray:

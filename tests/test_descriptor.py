@@ -1,0 +1,60 @@
+"""datapackage.json meets the official Data Package v2 profiles, our own package schema, and frictionless."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+from conftest import PROFILES, ROOT
+from energy_ties.descriptor import profile
+from energy_ties.validate import package_validator
+
+DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text())
+needs_profiles = pytest.mark.skipif(not PROFILES.is_dir(), reason="../shared/profiles is not present")
+
+
+@needs_profiles
+@pytest.mark.parametrize("name", ["datapackage", "dataresource", "tableschema", "tabledialect"])
+def test_bundled_profiles_are_the_official_ones(name):
+    assert profile(name) == json.loads((PROFILES / f"{name}.json").read_text())
+
+
+@needs_profiles
+def test_descriptor_and_table_schemas_validate_against_the_official_profiles():
+    package = json.loads((PROFILES / "datapackage.json").read_text())
+    jsonschema.Draft7Validator(package).validate(DESCRIPTOR)
+    table = jsonschema.Draft7Validator(json.loads((PROFILES / "tableschema.json").read_text()))
+    for resource in DESCRIPTOR["resources"]:
+        table.validate(json.loads((ROOT / resource["schema"]).read_text()))
+
+
+def package_errors(descriptor):
+    schema = json.loads((ROOT / "schemas" / "energy-ties-package.json").read_text())
+    return [e.message for e in package_validator(schema).iter_errors(descriptor)]
+
+
+def test_descriptor_meets_our_package_schema():
+    assert package_errors(DESCRIPTOR) == []
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda d: d.update(version="1.0"), "does not match"),
+    (lambda d: d.pop("licenses"), "'licenses' is a required property"),
+    (lambda d: d.update({"$schema": "https://datapackage.org/profiles/1.0/datapackage.json"}), "was expected"),
+    (lambda d: d["resources"].pop(3), "does not contain items matching"),
+    (lambda d: d["resources"][0].update(path="/etc/passwd"), "does not match"),
+])
+def test_our_package_schema_refuses_broken_descriptors(change, expected):
+    descriptor = json.loads(json.dumps(DESCRIPTOR))
+    change(descriptor)
+    errors = package_errors(descriptor)
+    assert any(expected in e for e in errors), errors
+
+
+def test_frictionless_validates_the_package():
+    from frictionless import validate
+
+    report = validate(str(ROOT / "datapackage.json"))
+    assert report.valid, report.flatten(["type", "message"])

@@ -1,0 +1,86 @@
+"""load() returns every resource as a typed DataFrame, read through the same reader as the validator."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+import energy_ties
+from conftest import ROOT, write_package
+from energy_ties.errors import PackageReadError
+
+RESOURCES = [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]]
+
+
+def test_load_returns_every_resource_keyed_by_name():
+    tables = energy_ties.load()
+    assert list(tables) == RESOURCES
+    for name, frame in tables.items():
+        raw = (ROOT / "data" / f"{name}.csv").read_text(encoding="utf-8")
+        assert len(frame) == len(pd.read_csv(ROOT / "data" / f"{name}.csv", dtype=str, keep_default_na=False))
+        assert list(frame.columns) == raw.splitlines()[0].split(",")
+
+
+def test_load_one_resource_is_the_same_frame_as_in_the_full_load():
+    pd.testing.assert_frame_equal(energy_ties.load("events"), energy_ties.load()["events"])
+
+
+def test_dtypes_follow_the_table_schema():
+    evidence = energy_ties.load("evidence")
+    assert str(evidence["start"].dtype) == "Int64" and str(evidence["end"].dtype) == "Int64"
+    assert isinstance(evidence["resource"].dtype, pd.CategoricalDtype)
+    schema = json.loads((ROOT / "schemas/tables/events.json").read_text())
+    kind = next(f for f in schema["fields"] if f["name"] == "kind")
+    events = energy_ties.load("events")
+    assert list(events["kind"].cat.categories) == [c["value"] for c in kind["categories"]]
+    assert str(energy_ties.load("claims")["quantity"].dtype) == "Float64"
+    assert pd.api.types.is_string_dtype(events["label"])
+
+
+def test_missing_values_load_as_missing():
+    events = energy_ties.load("events")
+    # an event known only by its inferred anchor has no date, and the empty cell is NA, not ""
+    row = events[events["start_basis"] == "unknown"].iloc[0]
+    assert pd.isna(row["start"]) and pd.isna(row["start_precision"])
+
+
+def test_unknown_resource_names_the_known_ones():
+    with pytest.raises(PackageReadError, match="no resource named 'nope'.*events"):
+        energy_ties.load("nope")
+
+
+def test_package_path_and_versions():
+    path = energy_ties.package_path()
+    assert path.name == "datapackage.json" and path.is_file()
+    assert energy_ties.__data_version__ == json.loads(path.read_text())["version"]
+    assert energy_ties.__version__ != "0+unknown"
+
+
+def test_load_another_package_by_path(tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(ROOT / "data", copy / "data")
+    shutil.copytree(ROOT / "schemas", copy / "schemas")
+    shutil.copy(ROOT / "datapackage.json", copy)
+    assert set(energy_ties.load(path=copy)) == set(RESOURCES)
+
+
+def test_a_bad_cell_is_one_error_naming_file_row_and_field(tmp_path):
+    schema = {"fields": [{"name": "id", "type": "integer"}, {"name": "kind", "type": "string",
+                                                           "categories": ["a", "b"]}]}
+    path = write_package(tmp_path, {"t": (schema, "id,kind\n1,a\n2,b\nx,a\n")})
+    with pytest.raises(PackageReadError) as info:
+        energy_ties.load("t", path=path)
+    assert str(info.value) == "t.csv: row 4, field 'id': value is not a valid integer (default)"
+    path = write_package(tmp_path / "c", {"t": (schema, "id,kind\n1,a\n2,c\n")})
+    with pytest.raises(PackageReadError, match="row 3, field 'kind': 'c' is not one of its categories"):
+        energy_ties.load("t", path=path)
+
+
+def test_a_ragged_row_names_its_row(tmp_path):
+    schema = {"fields": [{"name": "a"}, {"name": "b"}]}
+    path = write_package(tmp_path, {"t": (schema, "a,b\n1,2\n3\n")})
+    with pytest.raises(PackageReadError, match=r"t.csv: row 3: has 1 cells, the header has 2"):
+        energy_ties.load("t", path=path)

@@ -1,0 +1,76 @@
+"""A wheel installed without the source tree loads the package offline, from files identical to ours."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import sysconfig
+import venv
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+SCRIPT = r"""
+import json, hashlib, pathlib, sys
+import energy_ties
+p = energy_ties.package_path()
+tables = energy_ties.load()
+files = {str(f.relative_to(p.parent)): hashlib.sha256(f.read_bytes()).hexdigest()
+         for f in p.parent.rglob("*") if f.is_file()}
+print(json.dumps({"module": energy_ties.__file__, "package": str(p), "version": energy_ties.__version__,
+                  "data_version": energy_ties.__data_version__,
+                  "rows": {k: len(v) for k, v in tables.items()}, "files": files}))
+"""
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp / "dist"), str(ROOT)],
+                   check=True, capture_output=True)
+    wheel = next((tmp / "dist").glob("energy_ties-*.whl"))
+    env_dir = tmp / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    py = env_dir / "bin" / "python"
+    # no index, no dependencies: the wheel alone is installed into the fresh environment
+    subprocess.run([str(py), "-m", "pip", "install", "--no-index", "--no-deps", str(wheel)],
+                   check=True, capture_output=True)
+    # the dependencies come from this interpreter's site-packages, through a folder of links that leaves
+    # out any energy-ties install there (editable or not), so only the wheel is importable
+    deps = tmp / "deps"
+    deps.mkdir()
+    for entry in Path(sysconfig.get_paths()["purelib"]).iterdir():
+        if not entry.name.lower().lstrip("_").startswith("energy_ties") and entry.suffix != ".pth":
+            (deps / entry.name).symlink_to(entry)
+    out = subprocess.run([str(py), "-c", SCRIPT], cwd=tmp, capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": str(deps), "PATH": "/usr/bin:/bin", "no_proxy": "*",
+                              "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"})
+    return json.loads(out.stdout), env_dir
+
+
+def test_the_wheel_is_what_gets_imported(installed):
+    info, env_dir = installed
+    assert info["module"].startswith(str(env_dir)), info["module"]
+    assert info["package"].startswith(str(env_dir))
+
+
+def test_the_wheel_loads_every_resource_offline(installed):
+    info, _ = installed
+    expected = {r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]}
+    assert set(info["rows"]) == expected and all(n > 0 for n in info["rows"].values())
+    assert info["data_version"] == json.loads((ROOT / "datapackage.json").read_text())["version"]
+
+
+def test_bundled_files_are_byte_identical_with_the_repository(installed):
+    import hashlib
+
+    info, _ = installed
+    bundled = {k: v for k, v in info["files"].items() if k.split("/")[0] in ("data", "schemas")
+               or k == "datapackage.json"}
+    ours = {str(f.relative_to(ROOT)): hashlib.sha256(f.read_bytes()).hexdigest()
+            for top in ("data", "schemas") for f in (ROOT / top).rglob("*") if f.is_file()}
+    ours["datapackage.json"] = hashlib.sha256((ROOT / "datapackage.json").read_bytes()).hexdigest()
+    assert bundled == ours
