@@ -6,6 +6,7 @@
 >>> energy_ties.package_path()               # the bundled datapackage.json, for frictionless users
 >>> energy_ties.__version__                  # version of this library
 >>> energy_ties.__data_version__             # version of the bundled data package
+>>> energy_ties.validate().valid              # validate the bundled package (or any: validate(path))
 
 The library version and the data package version are separate: the library
 follows semantic versioning of its Python API, the data package follows the
@@ -20,6 +21,7 @@ from pathlib import Path
 from .errors import EnergyTiesError
 from .load import load
 from .package import bundled_package_path
+from .validate import validate
 
 try:
     __version__ = _metadata.version("energy-ties")
@@ -46,4 +48,4 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'energy_ties' has no attribute {name!r}")
 
 
-__all__ = ["load", "package_path", "data_version", "EnergyTiesError", "__version__"]
+__all__ = ["load", "validate", "package_path", "data_version", "EnergyTiesError", "__version__"]
