@@ -18,10 +18,14 @@ from __future__ import annotations
 from importlib import metadata as _metadata
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from .errors import EnergyTiesError
-from .load import load
 from .package import bundled_package_path
-from .validate import validate
+
+if TYPE_CHECKING:  # imported on first use, so that the command line starts without pandas
+    from .load import load
+    from .validate import validate
 
 try:
     __version__ = _metadata.version("energy-ties")
@@ -42,9 +46,18 @@ def data_version(path=None) -> str:
         return pkg.version or ""
 
 
+_LAZY = {"load": ".load", "validate": ".validate"}
+
+
 def __getattr__(name: str):
     if name == "__data_version__":
         return data_version()
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'energy_ties' has no attribute {name!r}")
 
 

@@ -77,13 +77,27 @@ def to_numpy_bool(arr: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return pc.fill_null(arr, False).to_numpy(zero_copy_only=False)
 
 
+def equals_any(raw: pa.Array, values: list) -> pa.Array:
+    """Boolean array: the cell equals one of ``values`` (nulls where the cell is null).
+
+    For the short lists schemas hold, a few vectorised comparisons beat a hash
+    lookup per cell (``is_in``) several times over.
+    """
+    if len(values) > 64:
+        return pc.is_in(raw, value_set=pa.array(values, type=raw.type))
+    hit = None
+    for v in values:
+        eq = pc.equal(raw, pa.scalar(v, raw.type))
+        hit = eq if hit is None else pc.or_kleene(hit, eq)
+    return hit if hit is not None else pa.array(np.zeros(len(raw), bool))
+
+
 def missing_mask(raw: pa.Array, missing_values: tuple[str, ...]) -> np.ndarray:
     """True where the cell is absent (a short row) or equals one of the missing values exactly."""
-    absent = raw.is_null()
+    absent = to_numpy_bool(raw.is_null())
     if missing_values:
-        hit = pc.is_in(raw, value_set=pa.array(list(missing_values), type=raw.type))
-        absent = pc.or_(absent, hit)
-    return to_numpy_bool(absent)
+        absent |= to_numpy_bool(equals_any(raw, list(missing_values)))
+    return absent
 
 
 def _match(raw: pa.Array, pattern: str) -> np.ndarray:
@@ -325,6 +339,25 @@ def _slow(raw: pa.Array, todo: np.ndarray, read: Callable[[str], Any]) -> dict[i
     return {int(i): read(c) for i, c in zip(idx, cells)}
 
 
+def _cast_all(raw: pa.Array, missing: np.ndarray, to: pa.DataType) -> pa.Array | None:
+    """Cast every present cell at once, or None when any cell is not in Arrow's strict form.
+
+    Arrow's integer and date parsers accept a subset of what Python's ``int``
+    and ``strptime`` accept, with the same values, so success means every cell
+    is valid; on failure the caller sorts canonical cells from the rest.
+    """
+    present = pc.if_else(pa.array(missing), pa.nulls(len(raw), raw.type), raw) if missing.any() else raw
+    try:
+        values = pc.cast(present, to)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if pa.types.is_date32(to) and values.null_count < len(values):
+        low = pc.min(pc.cast(values, pa.int32())).as_py()
+        if low is not None and low < -719162:  # before 0001-01-01, which Python's dates cannot hold
+            return None
+    return values
+
+
 def _fits_float(value: Decimal) -> bool:
     """True when float64 holds the decimal exactly enough to order it like Decimal does."""
     if not value.is_finite():
@@ -346,12 +379,16 @@ def parse(raw: pa.Array, f: Field) -> Parsed:
         return Parsed(pc.if_else(pa.array(missing), pa.nulls(n, pa.string()), raw), missing, np.zeros(n, bool))
 
     if ftype == "boolean":
-        t = to_numpy_bool(pc.is_in(raw, value_set=pa.array(list(f.true_values), pa.string())))
-        fl = to_numpy_bool(pc.is_in(raw, value_set=pa.array(list(f.false_values), pa.string())))
+        t = to_numpy_bool(equals_any(raw, list(f.true_values)))
+        fl = to_numpy_bool(equals_any(raw, list(f.false_values)))
         invalid = present & ~t & ~fl
         values = pa.array(t, pa.bool_(), mask=missing | invalid)
         return Parsed(values, missing, invalid)
 
+    if ftype == "integer" and f.bare_number:
+        whole = _cast_all(raw, missing, pa.int64())  # the common case: every present cell is canonical
+        if whole is not None:
+            return Parsed(whole, missing, np.zeros(n, bool))
     if ftype in ("integer", "year"):
         fast = present & _match(raw, _INT_FAST if ftype == "integer" else _YEAR_FAST)
         ints = np.zeros(n, np.int64)
@@ -379,9 +416,14 @@ def parse(raw: pa.Array, f: Field) -> Parsed:
             fast = np.zeros(n, bool)
         else:
             fast = present & _match(raw, _NUM_FAST)
-            if fast.any():
-                mantissa = pc.replace_substring_regex(raw, r"[eE].*$", "")
-                digits = pc.fill_null(pc.count_substring_regex(mantissa, r"[0-9]"), 0).to_numpy()
+            if fast.any():  # digits in the mantissa = its length less a sign and a point (literal searches)
+                length = pc.utf8_length(raw)
+                exp_at = pc.find_substring(raw, "e", ignore_case=True)
+                mantissa = pc.if_else(pc.greater_equal(exp_at, 0), exp_at, length)
+                extra = pc.add(pc.cast(pc.starts_with(raw, "-"), pa.int32()),
+                               pc.cast(pc.starts_with(raw, "+"), pa.int32()))
+                extra = pc.add(extra, pc.cast(pc.match_substring(raw, "."), pa.int32()))
+                digits = pc.fill_null(pc.subtract(pc.cast(mantissa, pa.int32()), extra), 99).to_numpy()
                 fast &= digits <= _MAX_FAST_DIGITS
         floats = np.zeros(n, np.float64)
         if fast.any():
@@ -402,6 +444,9 @@ def parse(raw: pa.Array, f: Field) -> Parsed:
         return Parsed(pa.array(floats, pa.float64(), mask=~ok), missing, invalid, exotic)
 
     if ftype == "date" and f.format == "default":
+        whole = _cast_all(raw, missing, pa.date32())
+        if whole is not None:
+            return Parsed(whole, missing, np.zeros(n, bool))
         fast = present & _match(raw, _DATE_FAST)
         days = np.zeros(n, "datetime64[D]")
         if fast.any():

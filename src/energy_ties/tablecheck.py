@@ -20,7 +20,6 @@ from decimal import Decimal
 from typing import Any, Callable
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -211,10 +210,10 @@ class FieldCheck:
             elif self.field.type == "date":
                 allowed = [v for v in allowed]
             try:
-                value_set = pa.array(allowed, values.type)
+                pa.array(allowed, values.type)
             except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
-                value_set = pa.array([], values.type)
-            ok = pc.is_in(values, value_set=value_set)
+                allowed = []
+            ok = cells.equals_any(values, allowed)
             return valid & ~cells.to_numpy_bool(ok)
         return np.zeros(len(valid), bool)
 
@@ -369,50 +368,100 @@ class KeyColumns:
 
     def __init__(self, names: tuple[str, ...]):
         self.names = names
-        self.parts: list[pd.DataFrame] = []
+        self.parts: list[pa.Table] = []
 
-    def add(self, columns: dict[str, Any], rows: np.ndarray) -> None:
-        data = {f"k{i}": _series(columns.get(name), len(rows)) for i, name in enumerate(self.names)}
-        data["row"] = rows
-        self.parts.append(pd.DataFrame(data))
+    def add(self, columns: dict[str, pa.Array], rows: np.ndarray) -> None:
+        n = len(rows)
+        data = {f"k{i}": columns.get(name, pa.nulls(n)) for i, name in enumerate(self.names)}
+        data["row"] = pa.array(rows, pa.int64())
+        self.parts.append(pa.table(data))
 
-    def frame(self) -> pd.DataFrame:
+    def table(self) -> pa.Table:
+        """All batches as one table; a column whose batches differ in type is compared as text."""
         if not self.parts:
-            cols = {f"k{i}": pd.Series([], dtype=object) for i in range(len(self.names))}
-            return pd.DataFrame({**cols, "row": pd.Series([], dtype=np.int64)})
-        if len(self.parts) == 1:
-            return self.parts[0]
-        frame = pd.concat(self.parts, ignore_index=True)
-        for i in range(len(self.names)):  # mixed chunk dtypes (e.g. one chunk with huge integers)
-            if frame[f"k{i}"].dtype == object:
-                frame[f"k{i}"] = frame[f"k{i}"].astype(object)
-        return frame
+            return pa.table({**{f"k{i}": pa.array([], pa.null()) for i in range(len(self.names))},
+                             "row": pa.array([], pa.int64())})
+        parts = self.parts
+        for i in range(len(self.names)):
+            col = f"k{i}"
+            types = {p.schema.field(col).type for p in parts} - {pa.null()}
+            if len(types) > 1:
+                parts = [p.set_column(i, col, _as_text(p.column(col))) for p in parts]
+            elif types:
+                t = types.pop()
+                parts = [p.set_column(i, col, p.column(col).cast(t)) if p.schema.field(col).type != t else p
+                         for p in parts]
+        return pa.concat_tables(parts)
 
 
-def _series(values: Any, n: int) -> pd.Series:
-    if values is None:
-        return pd.Series([None] * n, dtype=object)
-    if isinstance(values, pd.Series):
-        return values.reset_index(drop=True)
-    return pd.Series(values, dtype=object)
+def _as_text(col: pa.ChunkedArray) -> pa.Array:
+    if pa.types.is_string(col.type):
+        return col.combine_chunks()
+    if pa.types.is_null(col.type):
+        return pa.nulls(len(col), pa.string())
+    return pc.cast(col, pa.string())
 
 
-def key_values(parsed: cells.Parsed) -> pd.Series:
-    """A column's typed values as a pandas Series for key comparison (None where null)."""
+def key_values(parsed: cells.Parsed) -> pa.Array:
+    """A column's typed values for key comparison, null where missing, invalid or NaN.
+
+    Values Arrow cannot hold (Python-typed fields, integers beyond 64 bits,
+    decimals beyond float64) make the column text in a canonical form; such
+    values can never equal a value of the vectorised form, so nothing is lost.
+    """
     if parsed.is_python:
-        return pd.Series([_hashable(v) for v in parsed.values], dtype=object)
+        return pa.array([None if v is None else _canonical(v) for v in parsed.values], pa.string())
     if parsed.exotic:
-        values = parsed.values.to_pylist()
+        text = pc.cast(parsed.values, pa.string()).to_pylist()
         for i, v in parsed.exotic.items():
-            values[i] = None if v != v else v  # NaN never equals anything: keep it out of keys
-        return pd.Series(values, dtype=object)
-    return parsed.values.to_pandas(types_mapper=pd.ArrowDtype)
+            text[i] = None if v != v else _canonical(v)
+        return pa.array(text, pa.string())
+    values = parsed.values
+    if pa.types.is_floating(values.type):  # -0.0 equals 0.0
+        values = pc.if_else(pc.equal(values, 0.0), pa.scalar(0.0, values.type), values)
+    return values
 
 
-def _hashable(v: Any) -> Any:
+def _canonical(v: Any) -> str:
+    if isinstance(v, Decimal):
+        return "d:" + str(v.normalize())
     if isinstance(v, (dict, list)):
-        return json.dumps(v, sort_keys=True, default=str)
-    return v
+        return "j:" + json.dumps(v, sort_keys=True, default=str)
+    return f"{type(v).__name__}:{v}"
+
+
+def _null_safe(table: pa.Table, cols: list[str]) -> tuple[pa.Table, list[str]]:
+    """Add an is-null flag per key column and fill the nulls, so that nulls compare equal in joins."""
+    keys = []
+    for c in cols:
+        col = table.column(c)
+        if pa.types.is_null(col.type):
+            col = pa.chunked_array([pa.nulls(len(col), pa.string())]) if len(col) else pa.chunked_array([], pa.string())
+            table = table.set_column(table.schema.get_field_index(c), c, col)
+        flag = f"{c}_null"
+        table = table.append_column(flag, pc.is_null(col))
+        filler = pa.scalar("", col.type) if pa.types.is_string(col.type) else pa.scalar(0, col.type) \
+            if (pa.types.is_integer(col.type) or pa.types.is_floating(col.type)) else None
+        if filler is not None:
+            table = table.set_column(table.schema.get_field_index(c), c, pc.fill_null(col, filler))
+        keys += [c, flag]
+    return table, keys
+
+
+def _duplicates(table: pa.Table, cols: list[str]) -> list[tuple[int, int]]:
+    """(row, first row) for each row whose key equals that of an earlier row (nulls equal nulls)."""
+    if table.num_rows < 2:
+        return []
+    table, keys = _null_safe(table, cols)
+    groups = table.group_by(keys, use_threads=False).aggregate([("row", "min"), ("row", "count")])
+    groups = groups.filter(pc.greater(groups["row_count"], 1))
+    if not groups.num_rows:
+        return []
+    joined = table.select(keys + ["row"]).join(groups.select(keys + ["row_min"]), keys=keys,
+                                               join_type="inner", use_threads=False)
+    later = joined.filter(pc.not_equal(joined["row"], joined["row_min"]))
+    pairs = zip(later["row"].to_pylist(), later["row_min"].to_pylist())
+    return sorted(pairs)
 
 
 # ---------------------------------------------------------------- the table
@@ -502,9 +551,8 @@ def _check_batch(batch: Batch, checks: list[FieldCheck], name: str, collector: C
         for order, (cname, mask, note) in enumerate(fc.violations(raw, p, active), start=1):
             _emit(collector, mask, rows, raw, name, f, fc.number, "constraint-error", order, note, cname)
     # ragged rows
-    index_of = {int(r): i for i, r in enumerate(rows)} if batch.ragged else {}
     for rg in batch.ragged:
-        if blank[index_of[rg.row]]:
+        if blank[int(np.searchsorted(rows, rg.row))]:  # rows are in ascending order
             continue
         for number in range(len(checks) + 1, len(rg.cells) + 1):
             collector.add(Error("extra-cell", name, rg.row, "", f'there is an extra cell in field number {number}',
@@ -548,55 +596,51 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _duplicates(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
-    """Rows whose key equals that of an earlier row, with the row number of the first occurrence."""
-    dup = frame.duplicated(subset=cols, keep=False)
-    if not dup.any():
-        return frame.iloc[0:0].assign(first=pd.Series([], dtype=np.int64))
-    sub = frame[dup]
-    first = sub.groupby(cols, dropna=False, sort=False)["row"].transform("min")
-    later = sub["row"] != first
-    return sub[later].assign(first=first[later])
-
-
 def _finish_keys(result: TableResult, schema: Schema, unique_fields: list[str], name: str,
                  collector: Collector, header: Header | None) -> None:
     # unique constraint, field by field: nulls never collide
     for u in unique_fields:
-        frame = result.keys[(u,)].frame()
-        frame = frame[frame["k0"].notna()]
-        for _, r in _duplicates(frame, ["k0"]).iterrows():
-            number = _field_number(header, u)
-            collector.add(Error("unique-error", name, int(r["row"]), u,
-                                f'Row at position "{int(r["row"])}" has unique constraint violation in field '
-                                f'"{u}" at position "{number}": the same as in the row at position {int(r["first"])}',
+        table = result.keys[(u,)].table()
+        table = table.filter(pc.is_valid(table["k0"]))
+        number = _field_number(header, u)
+        for row, first in _duplicates(table, ["k0"]):
+            collector.add(Error("unique-error", name, row, u,
+                                f'Row at position "{row}" has unique constraint violation in field '
+                                f'"{u}" at position "{number}": the same as in the row at position {first}',
                                 field_number=number))
     # primary key: all-null keys are errors, and (as in frictionless) nulls compare equal
     pk = tuple(schema.primary_key)
     if pk and pk in result.keys:
-        frame = result.keys[pk].frame()
+        table = result.keys[pk].table()
         cols = [f"k{i}" for i in range(len(pk))]
-        allnull = frame[cols].isna().all(axis=1)
-        for r in frame.loc[allnull, "row"]:
-            collector.add(Error("primary-key", name, int(r), None,
-                                f'Row at position "{int(r)}" violates the primary key: '
+        allnull = _all(table, cols, pc.is_null)
+        for row in table.filter(allnull)["row"].to_pylist():
+            collector.add(Error("primary-key", name, row, None,
+                                f'Row at position "{row}" violates the primary key: '
                                 'cells composing the primary keys are all "None"'))
-        for _, r in _duplicates(frame[~allnull], cols).iterrows():
-            collector.add(Error("primary-key", name, int(r["row"]), None,
-                                f'Row at position "{int(r["row"])}" violates the primary key: '
-                                f'the same as in the row at position {int(r["first"])}'))
+        for row, first in _duplicates(table.filter(pc.invert(allnull)), cols):
+            collector.add(Error("primary-key", name, row, None,
+                                f'Row at position "{row}" violates the primary key: '
+                                f'the same as in the row at position {first}'))
     # uniqueKeys (v2): rows with any null in the key are exempt
     for uk in schema.unique_keys:
         uk = tuple(uk)
         if uk not in result.keys:
             continue
-        frame = result.keys[uk].frame()
+        table = result.keys[uk].table()
         cols = [f"k{i}" for i in range(len(uk))]
-        frame = frame[frame[cols].notna().all(axis=1)]
-        for _, r in _duplicates(frame, cols).iterrows():
-            collector.add(Error("unique-error", name, int(r["row"]), ",".join(uk),
-                                f'Row at position "{int(r["row"])}" violates the unique key ({", ".join(uk)}): '
-                                f'the same as in the row at position {int(r["first"])}', order=1))
+        for row, first in _duplicates(table.filter(_all(table, cols, pc.is_valid)), cols):
+            collector.add(Error("unique-error", name, row, ",".join(uk),
+                                f'Row at position "{row}" violates the unique key ({", ".join(uk)}): '
+                                f'the same as in the row at position {first}', order=1))
+
+
+def _all(table: pa.Table, cols: list[str], test: Callable) -> pa.ChunkedArray | pa.Array:
+    out = None
+    for c in cols:
+        t = test(table[c])
+        out = t if out is None else pc.and_(out, t)
+    return out if out is not None else pa.array(np.ones(table.num_rows, bool))
 
 
 def _field_number(header: Header | None, name: str) -> int | None:
@@ -610,34 +654,52 @@ def _field_number(header: Header | None, name: str) -> int | None:
 
 def check_foreign_key(child: KeyColumns, parent: KeyColumns | None, fields: tuple[str, ...], ref_resource: str,
                       ref_fields: tuple[str, ...], name: str, collector: Collector, order: int) -> None:
-    """Report child rows whose (not all-null) key is absent from the parent's keys."""
-    cframe = child.frame()
+    """Report child rows whose (not all-null) key is absent from the parent's keys (nulls equal nulls)."""
     cols = [f"k{i}" for i in range(len(fields))]
-    cframe = cframe[cframe[cols].notna().any(axis=1)]
-    if cframe.empty:
+    ctable = child.table()
+    ctable = ctable.filter(pc.invert(_all(ctable, cols, pc.is_null)))
+    if not ctable.num_rows:
         return
-    if parent is None:
-        missing = cframe
-    else:
-        pframe = parent.frame()
-        pframe = pframe[pframe[cols].notna().any(axis=1)][cols].drop_duplicates()
-        left, right = _comparable(cframe[cols + ["row"]], pframe, cols)
-        merged = left.merge(right.assign(_hit=True), on=cols, how="left")
-        missing = cframe[merged["_hit"].isna().to_numpy()]
-    for _, r in missing.iterrows():
-        values = ", ".join(str(r[c]) for c in cols)
-        collector.add(Error("foreign-key", name, int(r["row"]), ",".join(fields),
-                            f'Row at position "{int(r["row"])}" violates the foreign key: for "{", ".join(fields)}": '
-                            f'values "{values}" not found in the lookup table "{ref_resource}" as '
+    missing = ctable
+    if parent is not None:
+        ptable = parent.table()
+        ptable = ptable.filter(pc.invert(_all(ptable, cols, pc.is_null))).select(cols)
+        left, right = _comparable(ctable, ptable, cols)
+        if left is not None:
+            left, keys = _null_safe(left, cols)
+            right, _ = _null_safe(right, cols)
+            right = right.group_by(keys, use_threads=False).aggregate([])
+            missing = left.join(right, keys=keys, join_type="left anti", use_threads=False)
+    missing = missing.sort_by("row")
+    rows = missing["row"].to_pylist()
+    values = [missing[c].to_pylist() for c in cols]
+    for i, row in enumerate(rows):
+        shown = ", ".join(str(v[i]) for v in values)
+        collector.add(Error("foreign-key", name, row, ",".join(fields),
+                            f'Row at position "{row}" violates the foreign key: for "{", ".join(fields)}": '
+                            f'values "{shown}" not found in the lookup table "{ref_resource}" as '
                             f'"{", ".join(ref_fields)}"', order=order))
 
 
-def _comparable(left: pd.DataFrame, right: pd.DataFrame, cols: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Give both sides' key columns one dtype; where they differ, compare as Python objects (1 == 1.0)."""
-    left = left.copy()
-    right = right.copy()
+def _family(t: pa.DataType) -> str:
+    if pa.types.is_integer(t) or pa.types.is_floating(t):
+        return "number"
+    return str(t)
+
+
+def _comparable(left: pa.Table, right: pa.Table, cols: list[str]) -> tuple[pa.Table | None, pa.Table | None]:
+    """Give both sides' key columns one type; None when a column can never match (1 is not "1")."""
     for c in cols:
-        if str(left[c].dtype) != str(right[c].dtype):
-            left[c] = left[c].astype(object)
-            right[c] = right[c].astype(object)
-    return left.reset_index(drop=True), right.reset_index(drop=True)
+        lt, rt = left.schema.field(c).type, right.schema.field(c).type
+        if lt == rt or pa.types.is_null(lt) or pa.types.is_null(rt):
+            if pa.types.is_null(lt) and not pa.types.is_null(rt):
+                left = left.set_column(left.schema.get_field_index(c), c, pa.nulls(left.num_rows, rt))
+            elif pa.types.is_null(rt) and not pa.types.is_null(lt):
+                right = right.set_column(right.schema.get_field_index(c), c, pa.nulls(right.num_rows, lt))
+            continue
+        if _family(lt) == _family(rt) == "number":  # 1 == 1.0, as Python compares them
+            left = left.set_column(left.schema.get_field_index(c), c, pc.cast(left[c], pa.float64()))
+            right = right.set_column(right.schema.get_field_index(c), c, pc.cast(right[c], pa.float64()))
+            continue
+        return None, None
+    return left, right
