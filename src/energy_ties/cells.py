@@ -224,13 +224,15 @@ def _yearmonth_reader(f: Field) -> Callable[[str], Any]:
     return read
 
 
-_DURATION = re.compile(
-    r"^P(?!$)(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?"
-    r"(?:T(?=\d)(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$")
-
-
 def _duration_reader(f: Field) -> Callable[[str], Any]:
-    return lambda cell: cell if _DURATION.match(cell) else None
+    import isodate  # ISO 8601 durations, as frictionless reads them
+
+    def read(cell: str):
+        try:
+            return isodate.parse_duration(cell)
+        except Exception:
+            return None
+    return read
 
 
 def _geopoint_reader(f: Field) -> Callable[[str], Any]:

@@ -1,7 +1,8 @@
 """Check descriptors: the Data Package v2 profiles, then what a profile cannot say.
 
 The official v2 JSON Schema profiles ship with the library (``profiles/``),
-so a package validates offline. Beyond the profiles, the checks here are the
+so a package validates offline. They omit the ``list`` field type that the
+Table Schema v2 text defines; validation adds it (see ``LIST_FIELD``). Beyond the profiles, the checks here are the
 ones frictionless makes on a schema before reading data: unique resource and
 field names, keys that name existing fields, references to resources that
 exist, constraints the field's type supports.
@@ -31,9 +32,45 @@ def profile(name: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+#: The `list` field type of the Table Schema v2 text, which the published v2 profiles leave out.
+LIST_FIELD = {
+    "type": "object",
+    "required": ["name", "type"],
+    "properties": {
+        "name": {"type": "string"},
+        "type": {"enum": ["list"]},
+        "format": {"enum": ["default"]},
+        "delimiter": {"type": "string"},
+        "itemType": {"enum": ["string", "integer", "boolean", "number", "datetime", "date", "time"]},
+        "constraints": {"type": "object", "properties": {
+            "required": {"type": "boolean"}, "unique": {"type": "boolean"},
+            "minLength": {"type": "integer"}, "maxLength": {"type": "integer"}}},
+    },
+}
+
+
+def _with_list_type(schema: dict) -> dict:
+    """A copy of a profile whose field alternatives also admit the v2 `list` type."""
+    schema = json.loads(json.dumps(schema))
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            fields = node.get("fields")
+            if isinstance(fields, dict) and isinstance(fields.get("items", {}).get("oneOf"), list):
+                fields["items"]["oneOf"].append(LIST_FIELD)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema.get("properties", schema))
+    return schema
+
+
 @lru_cache(maxsize=None)
 def _validator(name: str) -> jsonschema.protocols.Validator:
-    schema = profile(name)
+    schema = _with_list_type(profile(name))
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 

@@ -35,14 +35,17 @@ class Error:
     field_number: int | None = None
     cell: str | None = None
     order: int = 0  # tie-breaker inside a row (e.g. which constraint)
+    rank: int | None = None  # place of the cell in frictionless's processing order, when not its position
 
     def sort_key(self, resource_order: dict[str | None, int]) -> tuple:
+        place = self.rank if self.rank is not None else (self.field_number or 0)
         return (resource_order.get(self.resource, len(resource_order)), self.row or 0,
-                PHASE.get(self.type, 10), self.field_number or 0, self.order)
+                PHASE.get(self.type, 10), place, self.order)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d.pop("order")
+        d.pop("rank")
         return d
 
 

@@ -149,9 +149,12 @@ _ROW_IN_MESSAGE = re.compile(r"Row #(\d+)")
 class TableReader:
     """Header and batches of one tabular resource; read it once with :meth:`batches`."""
 
-    def __init__(self, resource: Resource, *, block_bytes: int = BLOCK_BYTES):
+    def __init__(self, resource: Resource, *, block_bytes: int = BLOCK_BYTES, empty_lines_matter: bool = False):
         self.resource = resource
         self.block_bytes = block_bytes
+        # Arrow reads an empty line as a row of empty cells, Python's csv as a row with no cells at all;
+        # the two differ only where "" is not a missing value, and then the Python path is taken
+        self.empty_lines_matter = empty_lines_matter
         self.dialect = Dialect.of(resource)
         self.labels: list[str] | None = None
         self._placed: set[int] = set()  # ragged rows already handed out in a batch
@@ -170,12 +173,24 @@ class TableReader:
         if self._is_empty():
             raise SourceError("source-error", "the source is empty")
         encoding = self.resource.encoding.lower().replace("_", "-")
-        if self.dialect.arrow_ok and encoding in ("utf-8", "utf8", "utf-8-sig"):
+        if (self.dialect.arrow_ok and encoding in ("utf-8", "utf8", "utf-8-sig")
+                and not (self.empty_lines_matter and self._has_empty_line())):
             yield from self._arrow_batches()
         else:
             yield from self._python_batches(self._text_rows())
 
     # -- sources
+
+    def _has_empty_line(self) -> bool:
+        """Whether two line ends follow each other anywhere (an empty line, or a quoted blank line)."""
+        tail = b""
+        with _open_bytes(self.resource) as fh:
+            while chunk := fh.read(1 << 22):
+                window = tail + chunk
+                if b"\n\n" in window or b"\n\r" in window or b"\r\r" in window:
+                    return True
+                tail = window[-1:]
+        return False
 
     def _is_empty(self) -> bool:
         return all(p.stat().st_size == 0 for p in self.resource.paths)
@@ -223,6 +238,12 @@ class TableReader:
 
     # -- header
 
+    def _data_width(self, labels: list[str]) -> int:
+        """Cells per row: the header's; an empty header line (no labels) leaves the schema's fields to decide."""
+        if not labels and self.resource.schema is not None:
+            return len(self.resource.schema.fields)
+        return len(labels)
+
     def _take_header(self, rows: list[list[str]]) -> list[str]:
         d = self.dialect
         if not d.header or not d.header_rows:
@@ -254,7 +275,7 @@ class TableReader:
             if not head:
                 raise SourceError("source-error", "the source is empty")
             self.labels = self._take_header(head)
-        width = len(self.labels) if self.labels is not None else None
+        width = self._data_width(self.labels) if self.labels is not None else None
         pending: list[tuple[int, list[str]]] = []
         for r in rows:
             number += 1
@@ -295,7 +316,7 @@ class TableReader:
     def _arrow_batches(self) -> Iterator[Batch]:
         d = self.dialect
         first = self._read_header_width()
-        width = max(len(first), 1)
+        width = max(self._data_width(first), 1)
         names = [f"c{i}" for i in range(width)]
         bad: list[tuple[int, str]] = []
 

@@ -13,9 +13,10 @@ once, at the end, with pandas.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass, field as dc_field, replace
 from decimal import Decimal
 from typing import Any, Callable
 
@@ -301,8 +302,7 @@ def check_header(labels: list[str], schema: Schema, resource: str) -> Header:
     def err(type_, number, field_name, message, label=None):
         errors.append(Error(type_, resource, 1, field_name, message, field_number=number, cell=label))
 
-    if not labels:
-        err("blank-header", None, None, "the header is blank")
+    if not labels:  # an empty first line: read as no header at all, fields taken by position (frictionless)
         return Header(fields, list(range(1, len(fields) + 1)), errors)
     by_key = {}
     for f in fields:
@@ -366,8 +366,10 @@ def check_header(labels: list[str], schema: Schema, resource: str) -> Header:
 class KeyColumns:
     """Typed key columns of some fields, gathered batch by batch with their row numbers."""
 
-    def __init__(self, names: tuple[str, ...]):
+    def __init__(self, names: tuple[str, ...], families: tuple[str, ...] | None = None):
         self.names = names
+        # "number" for integer, number, year and boolean fields (compared as Python compares numbers)
+        self.families = families or tuple("other" for _ in names)
         self.parts: list[pa.Table] = []
 
     def add(self, columns: dict[str, pa.Array], rows: np.ndarray) -> None:
@@ -403,18 +405,21 @@ def _as_text(col: pa.ChunkedArray) -> pa.Array:
 
 
 def key_values(parsed: cells.Parsed) -> pa.Array:
-    """A column's typed values for key comparison, null where missing, invalid or NaN.
+    """A column's typed values for key comparison, null where missing or invalid.
 
     Values Arrow cannot hold (Python-typed fields, integers beyond 64 bits,
     decimals beyond float64) make the column text in a canonical form; such
     values can never equal a value of the vectorised form, so nothing is lost.
     """
     if parsed.is_python:
-        return pa.array([None if v is None else _canonical(v) for v in parsed.values], pa.string())
+        values = parsed.values
+        if all(v is None or isinstance(v, str) for v in values):  # `any` fields read from text
+            return pa.array(list(values), pa.string())
+        return pa.array([None if v is None else _canonical(v) for v in values], pa.string())
     if parsed.exotic:
         text = pc.cast(parsed.values, pa.string()).to_pylist()
-        for i, v in parsed.exotic.items():
-            text[i] = None if v != v else _canonical(v)
+        for i, v in parsed.exotic.items():  # NaN is a value, but equal to nothing, not even another NaN
+            text[i] = f"{NAN_TOKEN}{next(_NAN_IDS)}" if v != v else _canonical(v)
         return pa.array(text, pa.string())
     values = parsed.values
     if pa.types.is_floating(values.type):  # -0.0 equals 0.0
@@ -422,7 +427,13 @@ def key_values(parsed: cells.Parsed) -> pa.Array:
     return values
 
 
+_NAN_IDS = itertools.count()
+NAN_TOKEN = "\x00nan:"  # a key holding NaN: unique, so never equal to another, and never a referenced value
+
+
 def _canonical(v: Any) -> str:
+    if isinstance(v, int) and not isinstance(v, bool):
+        return str(v)  # as Arrow writes an int64: a huge integer stays comparable with the others
     if isinstance(v, Decimal):
         return "d:" + str(v.normalize())
     if isinstance(v, (dict, list)):
@@ -440,12 +451,20 @@ def _null_safe(table: pa.Table, cols: list[str]) -> tuple[pa.Table, list[str]]:
             table = table.set_column(table.schema.get_field_index(c), c, col)
         flag = f"{c}_null"
         table = table.append_column(flag, pc.is_null(col))
-        filler = pa.scalar("", col.type) if pa.types.is_string(col.type) else pa.scalar(0, col.type) \
-            if (pa.types.is_integer(col.type) or pa.types.is_floating(col.type)) else None
-        if filler is not None:
-            table = table.set_column(table.schema.get_field_index(c), c, pc.fill_null(col, filler))
+        table = table.set_column(table.schema.get_field_index(c), c, pc.fill_null(col, _filler(col.type)))
         keys += [c, flag]
     return table, keys
+
+
+def _filler(t: pa.DataType) -> pa.Scalar:
+    """Any valid value of type ``t``: it stands in for null beside the is-null flag."""
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return pa.scalar("", t)
+    if pa.types.is_boolean(t):
+        return pa.scalar(False)
+    if pa.types.is_date32(t):
+        return pa.scalar(0, pa.int32()).cast(t)
+    return pa.scalar(0, pa.int64()).cast(t)
 
 
 def _duplicates(table: pa.Table, cols: list[str]) -> list[tuple[int, int]]:
@@ -471,6 +490,9 @@ class TableResult:
     rows: int = 0
     keys: dict[tuple[str, ...], KeyColumns] = dc_field(default_factory=dict)
     readable: bool = True
+    numbers: dict[str, int] = dc_field(default_factory=dict)  # field name -> position in the data
+    unique_fields: list[str] = dc_field(default_factory=list)
+    primary_key: tuple[str, ...] = ()  # when every key field is in the data
 
 
 def check_table(resource: Resource, collector: Collector, wanted_keys: set[tuple[str, ...]],
@@ -480,7 +502,9 @@ def check_table(resource: Resource, collector: Collector, wanted_keys: set[tuple
     assert schema is not None
     name = resource.name
     result = TableResult()
-    reader = TableReader(resource, **({"block_bytes": block_bytes} if block_bytes else {}))
+    empty_lines_matter = any("" not in f.missing_values for f in schema.fields) or "" not in schema.missing_values
+    reader = TableReader(resource, empty_lines_matter=empty_lines_matter,
+                         **({"block_bytes": block_bytes} if block_bytes else {}))
     header: Header | None = None
     checks: list[FieldCheck] = []
     pk = schema.primary_key
@@ -499,17 +523,24 @@ def check_table(resource: Resource, collector: Collector, wanted_keys: set[tuple
                         collector.add(Error("field-error", name, None, fc.field.name, problem))
                 handler_names = {f.name for f in header.handlers}
                 unique_fields = [f.name for f in header.handlers if f.unique]
+                result.unique_fields = unique_fields
+                result.numbers = {f.name: n for f, n in zip(header.handlers, header.numbers)}
                 if pk and set(pk) <= handler_names:
+                    result.primary_key = tuple(pk)
                     collect.add(tuple(pk))
                 for u in unique_fields:
                     collect.add((u,))
                 for k in collect:
-                    result.keys[k] = KeyColumns(k)
+                    by_name = {f.name: f for f in header.handlers}
+                    result.keys[k] = KeyColumns(k, tuple(_key_family(by_name.get(n)) for n in k))
             _check_batch(batch, checks, name, collector, result)
     except SourceError as exc:
         collector.add(Error(exc.type, name, exc.row, None, f"{resource.label}: {exc}"))
         result.readable = False
-    if header is None and result.readable:
+    if result.readable and reader.labels == [] and result.rows == 0:  # an empty line and nothing after it
+        collector.add(Error("source-error", name, None, None, f"{resource.label}: the source is empty"))
+        result.readable = False
+    elif header is None and result.readable:
         header = _start(reader, schema, name, collector)
     _finish_keys(result, schema, unique_fields, name, collector, header)
     return result
@@ -609,7 +640,7 @@ def _finish_keys(result: TableResult, schema: Schema, unique_fields: list[str], 
                                 f'"{u}" at position "{number}": the same as in the row at position {first}',
                                 field_number=number))
     # primary key: all-null keys are errors, and (as in frictionless) nulls compare equal
-    pk = tuple(schema.primary_key)
+    pk = result.primary_key  # set only when every key field is in the data (as frictionless checks)
     if pk and pk in result.keys:
         table = result.keys[pk].table()
         cols = [f"k{i}" for i in range(len(pk))]
@@ -664,7 +695,10 @@ def check_foreign_key(child: KeyColumns, parent: KeyColumns | None, fields: tupl
     if parent is not None:
         ptable = parent.table()
         ptable = ptable.filter(pc.invert(_all(ptable, cols, pc.is_null))).select(cols)
-        left, right = _comparable(ctable, ptable, cols)
+        for c in cols:  # a NaN in the referenced table is not a value anyone can point at
+            if pa.types.is_string(ptable.schema.field(c).type):
+                ptable = ptable.filter(pc.invert(pc.fill_null(pc.starts_with(ptable[c], NAN_TOKEN), False)))
+        left, right = _comparable(ctable, ptable, cols, child.families, parent.families)
         if left is not None:
             left, keys = _null_safe(left, cols)
             right, _ = _null_safe(right, cols)
@@ -681,14 +715,35 @@ def check_foreign_key(child: KeyColumns, parent: KeyColumns | None, fields: tupl
                             f'"{", ".join(ref_fields)}"', order=order))
 
 
+def _number_text(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Numbers as the text ``str`` gives Python ints (booleans as 0 and 1, as Python compares them)."""
+    if pa.types.is_boolean(col.type):
+        col = pc.cast(col, pa.int64())
+    return pc.cast(col, pa.string())
+
+
+def _key_family(f: Field | None) -> str:
+    return "number" if f is not None and f.type in ("integer", "number", "year", "boolean") else "other"
+
+
 def _family(t: pa.DataType) -> str:
-    if pa.types.is_integer(t) or pa.types.is_floating(t):
-        return "number"
+    if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_boolean(t):
+        return "number"  # Python compares them as numbers: False == 0, 1 == 1.0
     return str(t)
 
 
-def _comparable(left: pa.Table, right: pa.Table, cols: list[str]) -> tuple[pa.Table | None, pa.Table | None]:
+def _comparable(left: pa.Table, right: pa.Table, cols: list[str], lfam: tuple[str, ...] = (),
+                rfam: tuple[str, ...] = ()) -> tuple[pa.Table | None, pa.Table | None]:
     """Give both sides' key columns one type; None when a column can never match (1 is not "1")."""
+    for i, c in enumerate(cols):
+        lt, rt = left.schema.field(c).type, right.schema.field(c).type
+        numeric = lfam[i:i + 1] == rfam[i:i + 1] == ("number",)
+        if numeric and pa.types.is_string(lt) != pa.types.is_string(rt):
+            # one side holds numbers beyond 64 bits as text: compare both sides as canonical text
+            if not pa.types.is_string(lt):
+                left = left.set_column(left.schema.get_field_index(c), c, _number_text(left[c]))
+            if not pa.types.is_string(rt):
+                right = right.set_column(right.schema.get_field_index(c), c, _number_text(right[c]))
     for c in cols:
         lt, rt = left.schema.field(c).type, right.schema.field(c).type
         if lt == rt or pa.types.is_null(lt) or pa.types.is_null(rt):
@@ -697,9 +752,50 @@ def _comparable(left: pa.Table, right: pa.Table, cols: list[str]) -> tuple[pa.Ta
             elif pa.types.is_null(rt) and not pa.types.is_null(lt):
                 right = right.set_column(right.schema.get_field_index(c), c, pa.nulls(right.num_rows, lt))
             continue
-        if _family(lt) == _family(rt) == "number":  # 1 == 1.0, as Python compares them
+        if _family(lt) == _family(rt) == "number":
             left = left.set_column(left.schema.get_field_index(c), c, pc.cast(left[c], pa.float64()))
             right = right.set_column(right.schema.get_field_index(c), c, pc.cast(right[c], pa.float64()))
             continue
         return None, None
     return left, right
+
+
+def order_cell_errors(errors: list[Error], result: TableResult, fk_fields: list[tuple[str, ...]]) -> list[Error]:
+    """Give each cell error its place in frictionless's processing order within its row.
+
+    frictionless reads the cells of unique fields first (for the uniqueness
+    check), then the primary key's, then each foreign key's, and the rest in
+    field order once a row-level error (or the end of the checks) makes it read
+    the whole row. ``rank`` reproduces that, so reports compare line by line.
+    """
+    early: list[str] = []
+    stops: dict[tuple, int] = {}
+    for u in result.unique_fields:
+        early.append(u)
+        stops[("unique-error", u)] = len(early)
+    for p in result.primary_key:
+        if p not in early:
+            early.append(p)
+    if result.primary_key:
+        stops[("primary-key", None)] = len(early)
+    for fields in fk_fields:
+        for f in fields:
+            if f not in early:
+                early.append(f)
+        stops.setdefault(("foreign-key", ",".join(fields)), len(early))
+    if not early:
+        return errors
+    cut: dict[int, int] = {}
+    for e in errors:
+        key = (e.type, e.field if e.type != "primary-key" else None)
+        if key in stops and e.row is not None:
+            cut[e.row] = min(cut.get(e.row, len(early)), stops[key])
+    out = []
+    width = len(result.numbers) + 1
+    for e in errors:
+        if e.type in ("type-error", "constraint-error") and e.row is not None:
+            read_early = early[: cut.get(e.row, len(early))]
+            if e.field in read_early:
+                e = replace(e, rank=read_early.index(e.field) - width)
+        out.append(e)
+    return out

@@ -18,7 +18,7 @@ from . import rowschema, rules
 from .descriptor import check_package
 from .package import Package, open_package, read_json
 from .report import Collector, Error, Report, finish
-from .tablecheck import check_foreign_key, check_table
+from .tablecheck import check_foreign_key, check_table, order_cell_errors
 
 #: Default cap on the number of errors reported (as frictionless).
 LIMIT_ERRORS = 1000
@@ -87,6 +87,14 @@ def _check_tables(pkg: Package, collector: Collector, block_bytes: int | None) -
                 continue
             parent = results[target].keys.get(fk.reference_fields)
             check_foreign_key(child, parent, fk.fields, target, fk.reference_fields, res.name, collector, order)
+    for res in pkg.resources:
+        if res.name in results:
+            checked_fks = [fk.fields for fk in res.schema.foreign_keys
+                           if (fk.resource or res.name) in results and set(fk.fields) <= set(results[res.name].numbers)]
+            mine = [e for e in collector.errors if e.resource == res.name]
+            if mine:
+                others = [e for e in collector.errors if e.resource != res.name]
+                collector.errors = others + order_cell_errors(mine, results[res.name], checked_fks)
     return {name: r.rows for name, r in results.items()}
 
 
