@@ -28,7 +28,8 @@ def _quote(cell: str) -> str:
 
 def csv_text(header: list[str], rows: list[list[str]]) -> str:
     """RFC 4180 CSV with "\n" line ends; every cell holding a delimiter, quote or line break is quoted."""
-    return "".join(",".join(_quote(c) for c in r) + "\n" for r in [header, *rows])
+    # a row of one empty cell is written '""', as csv.writer does: an empty line would be a row of no cells
+    return "".join((",".join(_quote(c) for c in r) if r != [""] else '""') + "\n" for r in [header, *rows])
 
 
 def write_package(folder: Path, resources: dict[str, tuple[dict, str | bytes]], **extra) -> Path:

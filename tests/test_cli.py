@@ -35,12 +35,16 @@ def test_validate_exit_codes(tmp_path):
 
 
 def test_validate_json_report(tmp_path):
+    import jsonschema
+
     bad = write_package(tmp_path, {"t": ({"fields": [{"name": "n", "type": "integer"}]}, "n\n1\nx\n")})
     r = run("validate", "--json", str(bad))
     report = json.loads(r.stdout)
+    jsonschema.validate(report, json.loads((ROOT / "schemas" / "validation-report.json").read_text()))
     assert r.returncode == 1 and report["valid"] is False
     assert report["errors"][0] | {"message": None} == {"type": "type-error", "resource": "t", "row": 3, "field": "n",
-                                                       "message": None, "field_number": 1, "cell": "x"}
+                                                       "message": None, "field_number": 1, "cell": "x",
+                                                       "constraint": None}
 
 
 def test_schemas_and_docs_are_current():

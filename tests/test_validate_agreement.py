@@ -21,6 +21,7 @@ import json
 import string
 from pathlib import Path
 
+import jsonschema
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -203,8 +204,12 @@ def theirs(path: Path) -> list[tuple]:
     return out
 
 
+REPORT_SCHEMA = json.loads((Path(__file__).parents[1] / "schemas" / "validation-report.json").read_text())
+
+
 def ours(path: Path) -> list[tuple]:
     report = validate(path, profile="none")
+    jsonschema.validate(report.to_dict(), REPORT_SCHEMA)  # every report is what the schema says
     out = []
     for e in report.errors:
         number = None if e.type in ("primary-key", "foreign-key", "blank-row") else e.field_number

@@ -74,7 +74,9 @@ def to_numpy_bool(arr: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """A boolean Arrow array as numpy, nulls counted as False."""
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
-    return pc.fill_null(arr, False).to_numpy(zero_copy_only=False)
+    if arr.null_count:
+        arr = pc.fill_null(arr, False)
+    return arr.to_numpy(zero_copy_only=False)
 
 
 def equals_any(raw: pa.Array, values: list) -> pa.Array:

@@ -9,7 +9,7 @@ extra and missing cells, then row-level checks.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 #: Position of each error type among the errors of one row.
@@ -34,6 +34,7 @@ class Error:
     message: str
     field_number: int | None = None
     cell: str | None = None
+    constraint: str | None = None  # for constraint and key errors: which rule (e.g. "categories", "uniqueKeys")
     order: int = 0  # tie-breaker inside a row (e.g. which constraint)
     rank: int | None = None  # place of the cell in frictionless's processing order, when not its position
 
@@ -63,6 +64,8 @@ class Collector:
 
     def add(self, error: Error, kind: tuple | None = None) -> None:
         kind = kind or (error.resource, error.type, error.field)
+        if "\n" in error.message or "\r" in error.message:  # messages are one line, whatever they quote
+            error = replace(error, message=" ".join(error.message.split()))
         self.total += 1
         n = self.counts.get(kind, 0)
         self.counts[kind] = n + 1

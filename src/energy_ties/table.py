@@ -29,8 +29,10 @@ import pyarrow.csv as pacsv
 
 from .package import Resource
 
-#: Bytes per block handed to Arrow; also bounds memory per batch.
-BLOCK_BYTES = 8 << 20
+#: Bytes per block handed to Arrow; also bounds memory per batch (4 MiB measured fastest on 1M rows).
+BLOCK_BYTES = 4 << 20
+#: Largest block tried when a single record does not fit in one.
+MAX_BLOCK_BYTES = 1 << 30
 #: Rows per batch on the Python path.
 PY_BATCH_ROWS = 50_000
 csv.field_size_limit(1 << 30)
@@ -314,6 +316,27 @@ class TableReader:
         return first
 
     def _arrow_batches(self) -> Iterator[Batch]:
+        """Arrow's reader; a record larger than a block makes it start again with bigger blocks,
+        handing out only the rows not yet handed out (so memory stays bounded by the largest record)."""
+        block = self.block_bytes
+        done = 0  # the last row number already yielded
+        while True:
+            try:
+                for batch in self._arrow_pass(block):
+                    keep = batch.rows > done
+                    if not keep.all():
+                        batch = Batch([c.filter(pa.array(keep)) for c in batch.columns], batch.rows[keep],
+                                      [r for r in batch.ragged if r.row > done])
+                    if len(batch) or batch.ragged:
+                        done = int(batch.rows.max()) if len(batch) else done
+                        yield batch
+                return
+            except _BlockTooSmall:
+                if block >= MAX_BLOCK_BYTES:
+                    raise SourceError("source-error", f"a record is larger than {MAX_BLOCK_BYTES} bytes") from None
+                block = min(block * 4, MAX_BLOCK_BYTES)
+
+    def _arrow_pass(self, block_bytes: int) -> Iterator[Batch]:
         d = self.dialect
         first = self._read_header_width()
         width = max(self._data_width(first), 1)
@@ -324,7 +347,7 @@ class TableReader:
             bad.append((row.number, row.text))
             return "skip"
 
-        read_opts = pacsv.ReadOptions(use_threads=False, block_size=self.block_bytes, column_names=names)
+        read_opts = pacsv.ReadOptions(use_threads=False, block_size=block_bytes, column_names=names)
         parse_opts = pacsv.ParseOptions(
             delimiter=d.delimiter, quote_char=d.quote_char or False, double_quote=d.double_quote,
             escape_char=d.escape_char or False, newlines_in_values=True, ignore_empty_lines=False,
@@ -430,8 +453,14 @@ def _inline_cell(value: Any) -> str | None:
     return json.dumps(value)
 
 
-def _source_error(exc: Exception) -> SourceError:
+class _BlockTooSmall(Exception):
+    """A record straddles more than one of Arrow's blocks."""
+
+
+def _source_error(exc: Exception) -> Exception:
     msg = str(exc)
+    if "straddling" in msg or "block size" in msg:
+        return _BlockTooSmall()
     m = _ROW_IN_MESSAGE.search(msg)
     row = int(m.group(1)) if m else None
     if "UTF8" in msg or "UTF-8" in msg:

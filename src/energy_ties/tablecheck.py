@@ -617,7 +617,7 @@ def _emit(collector: Collector, mask: np.ndarray, rows: np.ndarray, raw: pa.Arra
             collector.add(Error(type_, resource, int(rows[i]), f.name,
                                 f'{what} in the cell "{_short(cell)}" in row "{int(rows[i])}" and field '
                                 f'"{f.name}" at position "{number}": {note}',
-                                field_number=number, cell=cell, order=order), kind)
+                                field_number=number, cell=cell, constraint=constraint, order=order), kind)
     if count > len(shown):
         collector.count_only(kind, count - len(shown))
 
@@ -638,7 +638,7 @@ def _finish_keys(result: TableResult, schema: Schema, unique_fields: list[str], 
             collector.add(Error("unique-error", name, row, u,
                                 f'Row at position "{row}" has unique constraint violation in field '
                                 f'"{u}" at position "{number}": the same as in the row at position {first}',
-                                field_number=number))
+                                field_number=number, constraint="unique"))
     # primary key: all-null keys are errors, and (as in frictionless) nulls compare equal
     pk = result.primary_key  # set only when every key field is in the data (as frictionless checks)
     if pk and pk in result.keys:
@@ -663,7 +663,7 @@ def _finish_keys(result: TableResult, schema: Schema, unique_fields: list[str], 
         for row, first in _duplicates(table.filter(_all(table, cols, pc.is_valid)), cols):
             collector.add(Error("unique-error", name, row, ",".join(uk),
                                 f'Row at position "{row}" violates the unique key ({", ".join(uk)}): '
-                                f'the same as in the row at position {first}', order=1))
+                                f'the same as in the row at position {first}', constraint="uniqueKeys", order=1))
 
 
 def _all(table: pa.Table, cols: list[str], test: Callable) -> pa.ChunkedArray | pa.Array:
