@@ -25,7 +25,7 @@ import json
 import re
 import uuid as uuidlib
 from dataclasses import dataclass, field as dc_field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Callable
 
 import numpy as np
