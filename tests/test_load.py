@@ -84,3 +84,10 @@ def test_a_ragged_row_names_its_row(tmp_path):
     path = write_package(tmp_path, {"t": (schema, "a,b\n1,2\n3\n")})
     with pytest.raises(PackageReadError, match=r"t.csv: row 3: has 1 cells, the header has 2"):
         energy_ties.load("t", path=path)
+
+
+def test_a_value_outside_an_enum_is_an_error_not_a_silent_gap(tmp_path):
+    schema = {"fields": [{"name": "kind", "type": "string", "constraints": {"enum": ["a", "b"]}}]}
+    path = write_package(tmp_path, {"t": (schema, "kind\na\nz\n")})
+    with pytest.raises(PackageReadError, match="row 3, field 'kind': 'z' is not one of its values"):
+        energy_ties.load("t", path=path)

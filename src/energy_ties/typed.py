@@ -1,0 +1,125 @@
+"""Read a table strictly into typed Arrow columns: the one reader behind load() and diff().
+
+Each column is parsed by :mod:`energy_ties.cells` (the validator's parser),
+so a table reads if and only if its cells are valid, and the first bad cell
+raises one error naming file, row and field. Types without an Arrow form of
+their own are held in a canonical text form (JSON for objects and arrays,
+ISO 8601 for durations, ``YYYY-MM`` for year-months) so that equal values
+compare equal.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from . import cells
+from .errors import PackageReadError
+from .package import Resource
+from .table import SourceError, TableReader
+from .tableschema import Field
+
+
+def _text(value: Any, f: Field) -> str:
+    if f.type in ("object", "array", "geojson"):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    if f.type == "yearmonth":
+        return f"{value[0]:04d}-{value[1]:02d}"
+    if f.type == "duration":
+        import isodate
+
+        return isodate.duration_isoformat(value)
+    if f.type == "geopoint":
+        return f"{value[0]},{value[1]}"
+    return str(value)
+
+
+def arrow_column(parsed: cells.Parsed, f: Field, label: str, rows: np.ndarray) -> pa.Array:
+    """The typed column of a parsed batch; raises on the first value that is not valid."""
+    if parsed.invalid.any():
+        i = int(np.flatnonzero(parsed.invalid)[0])
+        raise PackageReadError(
+            f"{label}: row {rows[i]}, field {f.name!r}: value is not a valid {f.type} ({f.format})")
+    if f.required and parsed.missing.any():
+        i = int(np.flatnonzero(parsed.missing)[0])
+        raise PackageReadError(f"{label}: row {rows[i]}, field {f.name!r}: a value is required")
+    if f.categories is not None and not parsed.is_python:
+        allowed = [cells.reader(f)(str(v)) if not isinstance(v, str) or f.type != "string" else v
+                   for v in f.categories]
+        present = ~parsed.missing
+        ok = cells.to_numpy_bool(cells.equals_any(parsed.values, [a for a in allowed if a is not None]))
+        bad = np.flatnonzero(present & ~ok)
+        if len(bad):
+            i = int(bad[0])
+            raise PackageReadError(f"{label}: row {rows[i]}, field {f.name!r}: "
+                                   f"{parsed.values[i].as_py()!r} is not one of its categories")
+    if not parsed.is_python:
+        values = parsed.values
+        if parsed.exotic:
+            i = next(iter(parsed.exotic))
+            if f.type in ("integer", "year"):
+                raise PackageReadError(
+                    f"{label}: row {rows[i]}, field {f.name!r}: integer {parsed.exotic[i]} does not fit in 64 bits")
+            floats = values.to_pylist()  # NaN, or decimals beyond float64's exact digits
+            for j, v in parsed.exotic.items():
+                floats[j] = float(v)
+            values = pa.array(floats, pa.float64())
+        return values
+    objects = [None if parsed.missing[i] else v for i, v in enumerate(parsed.values)]
+    if f.type in ("list", "date", "datetime", "time", "any"):
+        try:
+            return pa.array(objects)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
+            pass
+    return pa.array([None if v is None else _text(v, f) for v in objects], pa.string())
+
+
+def read_typed(resource: Resource) -> pa.Table:
+    """One tabular resource as a typed Arrow table, in the schema's field order."""
+    if resource.problems:
+        raise PackageReadError(resource.problems[0][1])
+    if resource.schema is None:
+        raise PackageReadError(f"resource {resource.name!r}: has no Table Schema, so it cannot be read as a table")
+    label = resource.label
+    schema = resource.schema
+    reader = TableReader(resource)
+    parts: list[pa.Table] = []
+    try:
+        for batch in reader.batches():
+            if batch.ragged:
+                r = batch.ragged[0]
+                raise PackageReadError(
+                    f"{label}: row {r.row}: has {len(r.cells)} cells, the header has {len(batch.columns)}")
+            positions = _positions(reader.labels or [], schema.field_names, label)
+            columns = [arrow_column(cells.parse(batch.columns[pos], f), f, label, batch.rows)
+                       for f, pos in zip(schema.fields, positions)]
+            parts.append(pa.table(columns, names=schema.field_names))
+    except SourceError as exc:
+        where = f", row {exc.row}" if exc.row else ""
+        raise PackageReadError(f"{label}{where}: {exc}") from None
+    if reader.labels is not None:
+        _positions(reader.labels, schema.field_names, label)
+    if not parts:
+        return pa.table({f.name: pa.array([], _empty_type(f)) for f in schema.fields})
+    if len(parts) == 1:
+        return parts[0]
+    return pa.concat_tables(parts, promote_options="permissive")
+
+
+def _empty_type(f: Field) -> pa.DataType:
+    return {"integer": pa.int64(), "year": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(),
+            "date": pa.date32()}.get(f.type, pa.string())
+
+
+def _positions(labels: list[str], names: list[str], label: str) -> list[int]:
+    """Where each schema field sits in the header (by name; the header must hold them all)."""
+    index = {name: i for i, name in reversed(list(enumerate(labels)))}
+    out = []
+    for name in names:
+        if name not in index:
+            raise PackageReadError(f"{label}: row 1: the header has no column {name!r}")
+        out.append(index[name])
+    return out
