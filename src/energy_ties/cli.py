@@ -157,6 +157,40 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .diff import diff
+
+    d = diff(args.old, args.new, tolerance=args.tolerance)
+    if args.format == "json":
+        print(d.to_json())
+    elif args.format == "markdown":
+        print(d.to_markdown(), end="")
+    else:
+        print(d.to_text())
+    return 1 if args.exit_code and d.changed else 0
+
+
+def cmd_check_release(args: argparse.Namespace) -> int:
+    from .versioning import check_release
+
+    against = args.against
+    if against is None:
+        err.print("energy-ties check-release: --against OLD is required (a package, a release zip or a version)")
+        return 2
+    check = check_release(args.path, against)
+    print(f"{check.old_version} -> {check.new_version}: {check.actual_bump} bump; the changes need "
+          f"{check.required_bump}")
+    for r in check.diff.reasons if check.diff else []:
+        where = ".".join(x for x in (r.resource, r.field) if x)
+        print(f"  {r.bump:5}  {r.rule}{' ' + where if where else ''}{': ' + r.detail if r.detail else ''}")
+    if check.ok:
+        out.print("release ok")
+        return 0
+    for p in check.problems:
+        print(f"refused: {p}")
+    return 1
+
+
 # ---------------------------------------------------------------- parser
 
 def parser() -> argparse.ArgumentParser:
@@ -195,6 +229,19 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--readme", default="README.md", help="the README to check (default: ./README.md)")
     s.add_argument("--write", action="store_true", help="rewrite the data dictionary section")
     s.set_defaults(func=cmd_docs)
+    s = sub.add_parser("diff", help="what changed between two packages, and the version bump it demands")
+    s.add_argument("old", help="datapackage.json, folder, release .zip or released version number")
+    s.add_argument("new", help="datapackage.json, folder, release .zip or released version number")
+    s.add_argument("--format", choices=["text", "json", "markdown"], default="text",
+                   help="text (default), json (schemas/diff.json) or markdown (a CHANGELOG section)")
+    s.add_argument("--exit-code", action="store_true", help="exit 1 when the packages differ (as git diff)")
+    s.add_argument("--tolerance", type=float, default=0.0, metavar="X", help="numbers closer than X are equal")
+    s.set_defaults(func=cmd_diff)
+
+    s = sub.add_parser("check-release", help="refuse a version that does not match its changes")
+    s.add_argument("path", nargs="?", default=".", help="the new package (default: the current folder)")
+    s.add_argument("--against", metavar="OLD", help="the previous release: package, .zip or version number")
+    s.set_defaults(func=cmd_check_release)
     return p
 
 

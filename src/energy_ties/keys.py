@@ -105,7 +105,7 @@ def null_safe(table: pa.Table, cols: list[str]) -> tuple[pa.Table, list[str]]:
         if pa.types.is_null(col.type):
             col = pa.chunked_array([pa.nulls(len(col), pa.string())]) if len(col) else pa.chunked_array([], pa.string())
             table = table.set_column(table.schema.get_field_index(c), c, col)
-        flag = f"{c}_null"
+        flag = f"{c}\x00null"
         table = table.append_column(flag, pc.is_null(col))
         table = table.set_column(table.schema.get_field_index(c), c, pc.fill_null(col, _filler(col.type)))
         keys += [c, flag]

@@ -37,16 +37,21 @@ def _text(value: Any, f: Field) -> str:
     return str(value)
 
 
-def arrow_column(parsed: cells.Parsed, f: Field, label: str, rows: np.ndarray) -> pa.Array:
-    """The typed column of a parsed batch; raises on the first value that is not valid."""
+def arrow_column(parsed: cells.Parsed, f: Field, label: str, rows: np.ndarray, strict: bool = True) -> pa.Array:
+    """The typed column of a parsed batch; raises on the first value not of its type.
+
+    ``strict`` also refuses a missing required value and a value outside the
+    field's categories; without it those rows are read as they are (diff
+    compares releases whatever their validity, which is validate's business).
+    """
     if parsed.invalid.any():
         i = int(np.flatnonzero(parsed.invalid)[0])
         raise PackageReadError(
             f"{label}: row {rows[i]}, field {f.name!r}: value is not a valid {f.type} ({f.format})")
-    if f.required and parsed.missing.any():
+    if strict and f.required and parsed.missing.any():
         i = int(np.flatnonzero(parsed.missing)[0])
         raise PackageReadError(f"{label}: row {rows[i]}, field {f.name!r}: a value is required")
-    if f.categories is not None and not parsed.is_python:
+    if strict and f.categories is not None and not parsed.is_python:
         allowed = [cells.reader(f)(str(v)) if not isinstance(v, str) or f.type != "string" else v
                    for v in f.categories]
         present = ~parsed.missing
@@ -77,8 +82,8 @@ def arrow_column(parsed: cells.Parsed, f: Field, label: str, rows: np.ndarray) -
     return pa.array([None if v is None else _text(v, f) for v in objects], pa.string())
 
 
-def read_typed(resource: Resource) -> pa.Table:
-    """One tabular resource as a typed Arrow table, in the schema's field order."""
+def read_typed(resource: Resource, strict: bool = True) -> pa.Table:
+    """One tabular resource as a typed Arrow table, in the schema's field order (see arrow_column)."""
     if resource.problems:
         raise PackageReadError(resource.problems[0][1])
     if resource.schema is None:
@@ -94,7 +99,7 @@ def read_typed(resource: Resource) -> pa.Table:
                 raise PackageReadError(
                     f"{label}: row {r.row}: has {len(r.cells)} cells, the header has {len(batch.columns)}")
             positions = _positions(reader.labels or [], schema.field_names, label)
-            columns = [arrow_column(cells.parse(batch.columns[pos], f), f, label, batch.rows)
+            columns = [arrow_column(cells.parse(batch.columns[pos], f), f, label, batch.rows, strict)
                        for f, pos in zip(schema.fields, positions)]
             parts.append(pa.table(columns, names=schema.field_names))
     except SourceError as exc:
