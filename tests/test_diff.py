@@ -449,3 +449,17 @@ def test_cli_formats_and_exit_code(tmp_path):
     assert subprocess.run(run, capture_output=True).returncode == 0
     assert subprocess.run([*run, "--exit-code"], capture_output=True).returncode == 1
     assert subprocess.run([*run[:-1], str(a), "--exit-code"], capture_output=True).returncode == 0
+
+
+@settings(max_examples=60)
+@given(st.lists(st.integers(-50, 50), unique=True), st.lists(st.integers(-50, 50), unique=True))
+def test_the_sorted_key_shortcut_aligns_rows_as_the_join_does(old_keys, new_keys):
+    import pyarrow as pa
+
+    from energy_ties.diff import _align, _align_sorted
+
+    a = pa.table({"id": pa.array(sorted(old_keys), pa.int64())})
+    b = pa.table({"id": pa.array(sorted(new_keys), pa.int64())})
+    fast, slow = _align_sorted(a, b, ["id"]), _align(a, b, ["id"])
+    assert fast is not None
+    assert [x.to_pylist() for x in fast] == [x.to_pylist() for x in slow]

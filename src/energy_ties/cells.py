@@ -343,6 +343,11 @@ def _slow(raw: pa.Array, todo: np.ndarray, read: Callable[[str], Any]) -> dict[i
     return {int(i): read(c) for i, c in zip(idx, cells)}
 
 
+def cells_longer_than(raw: pa.Array, limit: int) -> np.ndarray:
+    length = pc.utf8_length(raw)
+    return to_numpy_bool(pc.greater(pc.fill_null(length, 0), limit))
+
+
 def _cast_all(raw: pa.Array, missing: np.ndarray, to: pa.DataType) -> pa.Array | None:
     """Cast every present cell at once, or None when any cell is not in Arrow's strict form.
 
@@ -383,8 +388,12 @@ def parse(raw: pa.Array, f: Field) -> Parsed:
         return Parsed(pc.if_else(pa.array(missing), pa.nulls(n, pa.string()), raw), missing, np.zeros(n, bool))
 
     if ftype == "boolean":
-        t = to_numpy_bool(equals_any(raw, list(f.true_values)))
-        fl = to_numpy_bool(equals_any(raw, list(f.false_values)))
+        t, fl = np.zeros(n, bool), np.zeros(n, bool)
+        # most data spell booleans one way: stop comparing once every present cell has matched
+        for value, into in [*((v, t) for v in f.true_values), *((v, fl) for v in f.false_values)]:
+            into |= to_numpy_bool(pc.equal(raw, pa.scalar(value, raw.type)))
+            if not (present & ~t & ~fl).any():
+                break
         invalid = present & ~t & ~fl
         values = pa.array(t, pa.bool_(), mask=missing | invalid)
         return Parsed(values, missing, invalid)
@@ -416,7 +425,23 @@ def parse(raw: pa.Array, f: Field) -> Parsed:
         return Parsed(pa.array(ints, pa.int64(), mask=~ok), missing, invalid, exotic)
 
     if ftype == "number":
-        if any(k in f.descriptor for k in ("groupChar", "decimalChar", "bareNumber")):
+        whole = None
+        if not any(k in f.descriptor for k in ("groupChar", "decimalChar", "bareNumber")):
+            whole = _cast_all(raw, missing, pa.float64())
+        if whole is not None:
+            # Arrow read every cell. It reads as Decimal does all but these, which take the exact path:
+            # over 15 characters (maybe over 15 digits), nan and inf words, overflow, and underflow to zero
+            long = cells_longer_than(raw, _MAX_FAST_DIGITS)
+            values = whole.to_numpy(zero_copy_only=False)
+            odd = ~np.isfinite(values)  # nan and inf words, overflow (missing cells too: they are not present)
+            zero = np.flatnonzero(present & (values == 0))
+            if len(zero):  # "1e-400" reads as 0.0 in Arrow: such cells, rare, go the exact way
+                texts = raw.take(pa.array(zero)).to_pylist()
+                odd[zero[[("e" in t or "E" in t) for t in texts]]] = True
+            fast = present & ~(long | odd)
+            if fast.all() or not (present & ~fast).any():
+                return Parsed(whole, missing, np.zeros(n, bool))
+        elif any(k in f.descriptor for k in ("groupChar", "decimalChar", "bareNumber")):
             fast = np.zeros(n, bool)
         else:
             fast = present & _match(raw, _NUM_FAST)
@@ -430,7 +455,9 @@ def parse(raw: pa.Array, f: Field) -> Parsed:
                 digits = pc.fill_null(pc.subtract(pc.cast(mantissa, pa.int32()), extra), 99).to_numpy()
                 fast &= digits <= _MAX_FAST_DIGITS
         floats = np.zeros(n, np.float64)
-        if fast.any():
+        if whole is not None:
+            floats[fast] = values[fast]
+        elif fast.any():
             floats[fast] = pc.cast(raw.filter(pa.array(fast)), pa.float64()).to_numpy()
         slow = _slow(raw, present & ~fast, reader(f))
         invalid = np.zeros(n, bool)

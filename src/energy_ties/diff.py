@@ -88,27 +88,27 @@ class ResourceDiff:
                 "modified": len(self.modified)}
 
     def changes(self) -> list[dict]:
-        """Row changes as JSON-ready records."""
+        """Row changes as records of plain Python values (dates stay dates: see Diff.to_json)."""
         out = []
         if self.added is not None:
             for row in self.added.to_pylist():
-                out.append({"change": "added", "key": _key_of(row, self.key), "row": _jsonable(row)})
+                out.append({"change": "added", "key": _key_of(row, self.key), "row": row})
         if self.removed is not None:
             for row in self.removed.to_pylist():
-                out.append({"change": "removed", "key": _key_of(row, self.key), "row": _jsonable(row)})
+                out.append({"change": "removed", "key": _key_of(row, self.key), "row": row})
         for m in self.modified:
-            out.append({"change": "modified", "key": _jsonable(m["key"]),
-                        "cells": {f: {"old": _jsonable(o), "new": _jsonable(n)} for f, (o, n) in m["cells"].items()}})
+            out.append({"change": "modified", "key": m["key"],
+                        "cells": {f: {"old": o, "new": n} for f, (o, n) in m["cells"].items()}})
         return out
 
-    def to_dict(self) -> dict:
-        d = {"status": self.status, "schema": [_jsonable(c) for c in self.schema], "metadata": _jsonable(self.metadata),
+    def to_dict(self, jsonable: bool = True) -> dict:
+        d = {"status": self.status, "schema": self.schema, "metadata": self.metadata,
              "key": self.key, "rows": self.rows, "changes": self.changes()}
         if self.old_name is not None:
             d["old_name"] = self.old_name
         if self.renamed_fields:
             d["renamed_fields"] = self.renamed_fields
-        return d
+        return _jsonable(d) if jsonable else d
 
 
 @dataclass
@@ -129,14 +129,21 @@ class Diff:
     def changed(self) -> bool:
         return bool(self.metadata) or any(r.status != "unchanged" for r in self.resources.values())
 
-    def to_dict(self) -> dict:
-        return {"old_version": self.old_version, "new_version": self.new_version,
-                "required_bump": self.required_bump, "reasons": [r.to_dict() for r in self.reasons],
-                "metadata": _jsonable(self.metadata),
-                "resources": {name: r.to_dict() for name, r in self.resources.items()}}
+    def to_dict(self, jsonable: bool = True) -> dict:
+        """The diff as plain data (what schemas/diff.json describes); ``jsonable`` turns dates into text."""
+        d = {"old_version": self.old_version, "new_version": self.new_version,
+             "required_bump": self.required_bump, "reasons": [r.to_dict() for r in self.reasons],
+             "metadata": self.metadata,
+             "resources": {name: r.to_dict(jsonable=False) for name, r in self.resources.items()}}
+        return _jsonable(d) if jsonable else d
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+        """One JSON document (compact: a diff of a large release holds many rows)."""
+        data = self.to_dict(jsonable=False)
+        try:  # the C encoder, with dates and other values turned into text on the way
+            return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_json_default)
+        except ValueError:  # a NaN somewhere: take the slow road that turns it into null
+            return json.dumps(_jsonable(data), ensure_ascii=False, separators=(",", ":"))
 
     def to_text(self) -> str:
         lines = [f"{self.old_version or '?'} -> {self.new_version or '?'}: required bump {self.required_bump}"]
@@ -214,6 +221,12 @@ def _key_of(row: dict, key: list[str]) -> dict:
     return {k: row.get(k) for k in key}
 
 
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
@@ -277,8 +290,7 @@ def _diff(a: Package, b: Package, tolerance: float) -> Diff:
             reasons.append(Reason("patch", "metadata-changed", detail=f"package {m['property']} {m['change']}"))
     old_res = {r.name: r for r in a.resources if r.schema is not None}
     new_res = {r.name: r for r in b.resources if r.schema is not None}
-    old_rows = {n: read_typed(r, strict=False) for n, r in old_res.items()}
-    new_rows = {n: read_typed(r, strict=False) for n, r in new_res.items()}
+    old_rows, new_rows = _read_both(old_res, new_res)
     out: dict[str, ResourceDiff] = {}
     gone = [n for n in old_res if n not in new_res]
     fresh = [n for n in new_res if n not in old_res]
@@ -312,6 +324,19 @@ def _diff(a: Package, b: Package, tolerance: float) -> Diff:
         reasons.append(Reason("minor", "resource-added", name, detail=f"{table.num_rows} rows"))
     _reference_rules(out, old_res, new_res, reasons)
     return Diff(a.version, b.version, metadata, out, reasons)
+
+
+def _read_both(old_res: dict, new_res: dict) -> tuple[dict[str, pa.Table], dict[str, pa.Table]]:
+    """Read every table of both packages, two at a time: Arrow's reading and compute release the GIL."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = [("old", n, r) for n, r in old_res.items()] + [("new", n, r) for n, r in new_res.items()]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        tables = list(pool.map(lambda job: read_typed(job[2], strict=False), jobs))
+    out: dict[str, dict[str, pa.Table]] = {"old": {}, "new": {}}
+    for (side, name, _), table in zip(jobs, tables):
+        out[side][name] = table
+    return out["old"], out["new"]
 
 
 def _metadata(old: dict, new: dict, skip: set[str]) -> list[dict]:
@@ -563,6 +588,8 @@ def _field_renames(old: Schema, new: Schema, a: pa.Table, b: pa.Table, key: list
 def _check_unique(table: pa.Table, key: list[str], side: str, name: str) -> None:
     if not key or table.num_rows < 2:
         return
+    if len(key) == 1 and pc.count_distinct(table.column(key[0]), mode="all").as_py() == table.num_rows:
+        return  # the common case, cheaply: as many distinct keys (null counted once) as rows
     safe, cols = null_safe(table.select(key), key)
     counts = safe.group_by(cols, use_threads=False).aggregate([([], "count_all")])
     dup = counts.filter(pc.greater(counts["count_all"], 1))
@@ -610,27 +637,14 @@ def _rows(rd: ResourceDiff, a: pa.Table, b: pa.Table, key: list[str], renames: d
     if not key:
         _rows_by_identity(rd, a, b, renames)
         return
-    _check_unique(a, key, "old", name)
-    _check_unique(b, key, "new", name)
-    ia = a.append_column("\x00i", pa.array(np.arange(a.num_rows), pa.int64()))
-    ib = b.append_column("\x00i", pa.array(np.arange(b.num_rows), pa.int64()))
-    keys_a = ia.select(key + ["\x00i"])
-    keys_b = ib.select(key + ["\x00i"])
-    j = _join(keys_a, keys_b, key, "full outer")
-    io, inew = j["\x00i\x00old"], j["\x00i\x00new"]
-    only_old = pc.is_null(inew)
-    only_new = pc.is_null(io)
-    removed_idx = pc.sort_indices(pc.filter(io, only_old))
-    removed_idx = pc.take(pc.filter(io, only_old), removed_idx)
-    added_idx = pc.filter(inew, only_new)
-    added_idx = pc.take(added_idx, pc.sort_indices(added_idx))
+    aligned = _align_sorted(a, b, key)
+    if aligned is None:
+        _check_unique(a, key, "old", name)
+        _check_unique(b, key, "new", name)
+        aligned = _align(a, b, key)
+    removed_idx, added_idx, po, pn = aligned
     rd.removed = a.take(removed_idx) if len(removed_idx) else a.slice(0, 0)
     rd.added = b.take(added_idx) if len(added_idx) else b.slice(0, 0)
-    both = pc.and_(pc.invert(only_old), pc.invert(only_new))
-    po = pc.filter(io, both)
-    order = pc.sort_indices(po)  # report modified rows in the old table's order
-    po = pc.take(po, order)
-    pn = pc.take(pc.filter(inew, both), order)
     if not len(po):
         return
     olds = a.take(po)
@@ -663,6 +677,41 @@ def _rows(rd: ResourceDiff, a: pa.Table, b: pa.Table, key: list[str], renames: d
         for r, o, n in zip(at, old_vals, new_vals):
             modified[position[int(r)]]["cells"][fname] = [o, n]
     rd.modified = modified
+
+
+def _align(a: pa.Table, b: pa.Table, key: list[str]) -> tuple:
+    """(removed old rows, added new rows, matched old rows, matched new rows), as row indices, by a keyed join."""
+    ia = a.append_column("\x00i", pa.array(np.arange(a.num_rows), pa.int64()))
+    ib = b.append_column("\x00i", pa.array(np.arange(b.num_rows), pa.int64()))
+    j = _join(ia.select(key + ["\x00i"]), ib.select(key + ["\x00i"]), key, "full outer")
+    io, inew = j["\x00i\x00old"], j["\x00i\x00new"]
+    only_old, only_new = pc.is_null(inew), pc.is_null(io)
+    removed = pc.filter(io, only_old)
+    removed = pc.take(removed, pc.sort_indices(removed))
+    added = pc.filter(inew, only_new)
+    added = pc.take(added, pc.sort_indices(added))
+    both = pc.and_(pc.invert(only_old), pc.invert(only_new))
+    po = pc.filter(io, both)
+    order = pc.sort_indices(po)  # matched rows in the old table's order
+    return removed, added, pc.take(po, order), pc.take(pc.filter(inew, both), order)
+
+
+def _align_sorted(a: pa.Table, b: pa.Table, key: list[str]) -> tuple | None:
+    """The same as _align, fast, for the usual case: one integer key, strictly increasing on both sides."""
+    if len(key) != 1:
+        return None
+    ka, kb = a.column(key[0]), b.column(key[0])
+    if not (pa.types.is_integer(ka.type) and ka.type == kb.type) or ka.null_count or kb.null_count:
+        return None
+    xa = ka.to_numpy()
+    xb = kb.to_numpy()
+    if (len(xa) > 1 and not np.all(xa[1:] > xa[:-1])) or (len(xb) > 1 and not np.all(xb[1:] > xb[:-1])):
+        return None  # unsorted, or duplicate keys: the general path reports duplicates
+    _, po, pn = np.intersect1d(xa, xb, assume_unique=True, return_indices=True)
+    removed = np.setdiff1d(np.arange(len(xa)), po, assume_unique=True)
+    added = np.setdiff1d(np.arange(len(xb)), pn, assume_unique=True)
+    return (pa.array(removed, pa.int64()), pa.array(added, pa.int64()), pa.array(po, pa.int64()),
+            pa.array(pn, pa.int64()))
 
 
 def _rows_by_identity(rd: ResourceDiff, a: pa.Table, b: pa.Table, renames: dict[str, str]) -> None:
