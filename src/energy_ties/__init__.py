@@ -7,6 +7,7 @@
 >>> energy_ties.__version__                  # version of this library
 >>> energy_ties.__data_version__             # version of the bundled data package
 >>> energy_ties.validate().valid              # validate the bundled package (or any: validate(path))
+>>> energy_ties.diff("old/", "new/").required_bump   # what changed between releases, and the bump
 
 The library version and the data package version are separate: the library
 follows semantic versioning of its Python API, the data package follows the
@@ -24,6 +25,7 @@ from .errors import EnergyTiesError
 from .package import bundled_package_path
 
 if TYPE_CHECKING:  # imported on first use, so that the command line starts without pandas
+    from .diff import apply, diff
     from .load import load
     from .validate import validate
 
@@ -46,7 +48,7 @@ def data_version(path=None) -> str:
         return pkg.version or ""
 
 
-_LAZY = {"load": ".load", "validate": ".validate"}
+_LAZY = {"load": ".load", "validate": ".validate", "diff": ".diff", "apply": ".diff"}
 
 
 def __getattr__(name: str):
@@ -61,4 +63,4 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'energy_ties' has no attribute {name!r}")
 
 
-__all__ = ["load", "validate", "package_path", "data_version", "EnergyTiesError", "__version__"]
+__all__ = ["load", "validate", "diff", "apply", "package_path", "data_version", "EnergyTiesError", "__version__"]
