@@ -55,3 +55,48 @@ def test_quotes_are_only_words_inside_quotation_marks():
     quotes = energy_ties.load("quotes")
     assert len(quotes) == 5
     assert set(quotes["source"]) == {"source:russia-mexico-energy-forum", "source:reuters-mexico-jamaica-energy"}
+
+
+def test_labels_descriptions_and_notes_are_our_own_words():
+    """No text field (bar quotations, names and aliases) repeats six words running from an article."""
+    import re
+
+    from conftest import TEXTS
+
+    if not TEXTS.is_dir():
+        import pytest
+
+        pytest.skip("../shared/sources is not present")
+
+    def words(s: str) -> list[str]:
+        return re.findall(r"[\w'’-]+", s.lower())
+
+    def quoted_titles(s: str) -> str:  # a quoted proper title (a panel's name) is a name, not prose
+        return re.sub(r"'[^']+'", "", s)
+
+    names = set(energy_ties.load("entities")["name"]) | set(energy_ties.load("entity_aliases")["alias"])
+    names = sorted(names, key=len, reverse=True)
+
+    def without_names(s: str) -> str:  # proper names are names, not the article's prose
+        for n in names:
+            s = re.sub(re.escape(n), " ", s, flags=re.IGNORECASE)
+        return s
+
+    run = 6
+    seen = set()
+    for path in TEXTS.iterdir():
+        w = words(path.read_text(encoding="utf-8"))
+        seen |= {tuple(w[i:i + run]) for i in range(len(w) - run + 1)}
+    copied = []
+    for name, frame in energy_ties.load().items():
+        if name in ("quotes", "evidence", "entity_aliases"):
+            continue
+        for column in frame.columns:
+            if column in ("id", "name", "headline") or not str(frame[column].dtype).startswith(("string", "str")):
+                continue
+            for rid, value in zip(frame["id"], frame[column]):
+                if isinstance(value, str):
+                    w = words(without_names(quoted_titles(value)))
+                    if any(tuple(w[i:i + run]) in seen for i in range(len(w) - run + 1)):
+                        copied.append((name, rid, column, value))
+    assert copied == []
