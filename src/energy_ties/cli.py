@@ -157,6 +157,25 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_build_release(args: argparse.Namespace) -> int:
+    from . import release
+
+    root = Path(args.root)
+    if args.check:
+        problems = release.check(root)
+        for p in problems:
+            print(p)
+        if problems:
+            out.print(f"{len(problems)} problem(s) with the releases in {root / release.RELEASES}")
+            return 1
+        out.print(f"releases are consistent: the current version rebuilds to its indexed SHA-256, and every "
+                  f"indexed archive is in {root / release.RELEASES} with its size and SHA-256")
+        return 0
+    entry, action = release.build(root, force=args.force)
+    out.print(f"{action}: {root / release.RELEASES / entry['file']} (version {entry['version']}, "
+              f"{entry['date']}, {entry['size']} bytes, SHA-256 {entry['sha256']})")
+    return 0
+
 # ---------------------------------------------------------------- parser
 
 def parser() -> argparse.ArgumentParser:
@@ -195,6 +214,14 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--readme", default="README.md", help="the README to check (default: ./README.md)")
     s.add_argument("--write", action="store_true", help="rewrite the data dictionary section")
     s.set_defaults(func=cmd_docs)
+
+    s = sub.add_parser("build-release", help="build releases/NAME-VERSION.zip and record it in releases/index.json")
+    s.add_argument("root", nargs="?", default=".",
+                   help="the project folder, holding datapackage.json, CHANGELOG.md and releases/ (default: .)")
+    s.add_argument("--check", action="store_true",
+                   help="check instead: the current version rebuilds to its indexed hash, every archive matches")
+    s.add_argument("--force", action="store_true", help="replace a released version whose files have changed")
+    s.set_defaults(func=cmd_build_release)
     return p
 
 
