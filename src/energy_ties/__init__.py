@@ -15,6 +15,8 @@ Data Package Version rules (see the README).
 
 from __future__ import annotations
 
+import sys
+import types
 from importlib import metadata as _metadata
 from pathlib import Path
 
@@ -60,5 +62,17 @@ def __getattr__(name: str):
         return value
     raise AttributeError(f"module 'energy_ties' has no attribute {name!r}")
 
+
+class _Package(types.ModuleType):
+    """Python binds a submodule on its package when it is first imported, so the module
+    ``energy_ties.load`` would hide the function ``load`` once anything imported it: keep the function."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if name in _LAZY and isinstance(value, types.ModuleType) and hasattr(value, name):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __all__ = ["load", "validate", "package_path", "data_version", "EnergyTiesError", "__version__"]
