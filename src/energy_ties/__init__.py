@@ -7,6 +7,8 @@
 >>> energy_ties.__version__                  # version of this library
 >>> energy_ties.__data_version__             # version of the bundled data package
 >>> energy_ties.validate().valid              # validate the bundled package (or any: validate(path))
+>>> energy_ties.download("1.0.0")             # folder of a published release, verified and cached
+>>> energy_ties.load(version="1.0.0")         # a published release's tables
 
 The library version and the data package version are separate: the library
 follows semantic versioning of its Python API, the data package follows the
@@ -26,6 +28,7 @@ from .errors import EnergyTiesError
 from .package import bundled_package_path
 
 if TYPE_CHECKING:  # imported on first use, so that the command line starts without pandas
+    from .download import download
     from .load import load
     from .validate import validate
 
@@ -48,7 +51,7 @@ def data_version(path=None) -> str:
         return pkg.version or ""
 
 
-_LAZY = {"load": ".load", "validate": ".validate"}
+_LAZY = {"load": ".load", "validate": ".validate", "download": ".download"}
 
 
 def __getattr__(name: str):
@@ -75,4 +78,4 @@ class _Package(types.ModuleType):
 
 sys.modules[__name__].__class__ = _Package
 
-__all__ = ["load", "validate", "package_path", "data_version", "EnergyTiesError", "__version__"]
+__all__ = ["load", "validate", "download", "package_path", "data_version", "EnergyTiesError", "__version__"]

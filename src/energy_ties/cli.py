@@ -176,6 +176,22 @@ def cmd_build_release(args: argparse.Namespace) -> int:
               f"{entry['date']}, {entry['size']} bytes, SHA-256 {entry['sha256']})")
     return 0
 
+def cmd_download(args: argparse.Namespace) -> int:
+    from .download import copy_release, download
+
+    folder = download(args.version)
+    print(copy_release(folder, args.dest) if args.dest else folder)
+    return 0
+
+
+def cmd_versions(args: argparse.Namespace) -> int:
+    from .download import versions
+
+    rows = [[r["version"], r["date"], str(r["size"]), r["sha256"], "latest" if r["latest"] else "",
+             "cached" if r["cached"] else ""] for r in versions()]
+    _table("releases", ["version", "date", "size", "sha256", "latest", "cached"], rows)
+    return 0
+
 # ---------------------------------------------------------------- parser
 
 def parser() -> argparse.ArgumentParser:
@@ -222,6 +238,14 @@ def parser() -> argparse.ArgumentParser:
                    help="check instead: the current version rebuilds to its indexed hash, every archive matches")
     s.add_argument("--force", action="store_true", help="replace a released version whose files have changed")
     s.set_defaults(func=cmd_build_release)
+
+    s = sub.add_parser("download", help="download, verify and cache a release; print its folder")
+    s.add_argument("version", nargs="?", default="latest", help="X.Y.Z or latest (default: latest)")
+    s.add_argument("--dest", metavar="DIR", help="also copy the verified release to the new folder DIR")
+    s.set_defaults(func=cmd_download)
+
+    s = sub.add_parser("versions", help="the published releases: version, date, size, SHA-256, latest, cached")
+    s.set_defaults(func=cmd_versions)
     return p
 
 
