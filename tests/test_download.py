@@ -433,3 +433,24 @@ def _drain(fd: int, chunks: list[bytes]) -> None:
         if not data:
             return
         chunks.append(data)
+
+
+# ---------------------------------------------------------------- the README's examples
+
+def test_the_readme_examples_run(server, cache, tmp_path, monkeypatch):
+    section = (ROOT / "README.md").read_text().split("## Releases and downloads\n")[1].split("\n## ")[0]
+    monkeypatch.setenv("ENERGY_TIES_BASE_URL", server.url)
+    monkeypatch.setenv("ENERGY_TIES_CACHE", str(cache))
+    namespace: dict = {}
+    exec(re.search(r"```python\n(.+?)```", section, re.S).group(1), namespace)
+    latest = json.loads((server.root / "index.json").read_text())["latest"]
+    assert namespace["folder"] == cache / "releases" / "1.0.0" and namespace["latest"] == cache / "releases" / latest
+    assert list(namespace["tables"]) == list(energy_ties.load())
+    tool = Path(sys.executable).parent / "energy-ties"
+    for line in re.search(r"```sh\n(.+?)```", section, re.S).group(1).splitlines():
+        args = line.split("#")[0].split()
+        assert args[0] == "energy-ties"
+        r = subprocess.run([str(tool), *args[1:]], cwd=tmp_path, capture_output=True, text=True)
+        assert r.returncode == 0, (line, r.stderr)
+    first = zip_entries((ROOT / "releases" / "energy-ties-1.0.0.zip").read_bytes())
+    assert files(tmp_path / "energy-ties-1.0.0") == first
