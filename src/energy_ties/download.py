@@ -196,14 +196,17 @@ class _Bar:
         self._progress = Progress(*Progress.get_default_columns(), DownloadColumn(), TransferSpeedColumn(),
                                   console=Console(stderr=True), transient=True)
         self._task = self._progress.add_task(label, total=None)
-        self._progress.start()
+        self._started = False
 
     @property
     def total(self) -> float | None:
         return self._progress.tasks[0].total
 
     @total.setter
-    def total(self, value: int) -> None:  # set at the start of each attempt
+    def total(self, value: int) -> None:  # set when each attempt's response starts, after pooch's log line
+        if not self._started:
+            self._progress.start()
+            self._started = True
         self._progress.reset(self._task, total=value or None)
 
     def update(self, n: int) -> None:
@@ -213,7 +216,9 @@ class _Bar:
         self._progress.reset(self._task)
 
     def close(self) -> None:
-        self._progress.stop()
+        if self._started:
+            self._progress.stop()
+            self._started = False
 
 
 def _fetch(fetcher, name: str, s: Settings, what: str) -> str:
@@ -226,7 +231,7 @@ def _fetch(fetcher, name: str, s: Settings, what: str) -> str:
     bar = _Bar(name) if sys.stderr.isatty() else False
     try:
         return fetcher.fetch(name, downloader=pooch.HTTPDownloader(timeout=TIMEOUT, progressbar=bar,
-                                                                   chunk_size=1 << 16))
+                                                                   chunk_size=1 << 14))
     except requests.HTTPError as exc:
         raise DownloadError(f"{what}: {url} answered HTTP {exc.response.status_code} {exc.response.reason} "
                             f"({tries})") from None
