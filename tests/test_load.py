@@ -59,6 +59,18 @@ def test_package_path_and_versions():
     assert energy_ties.__version__ != "0+unknown"
 
 
+def test_the_functions_stay_functions_once_their_modules_are_imported():
+    import subprocess
+    import sys
+
+    # importing a submodule binds it on the package: energy_ties.load must stay the function
+    code = ("import energy_ties.load, energy_ties.validate; import energy_ties; "
+            "print(energy_ties.load.__name__, type(energy_ties.load).__name__, "
+            "type(energy_ties.validate).__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["load", "function", "function"]
+
+
 def test_load_another_package_by_path(tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(ROOT / "data", copy / "data")

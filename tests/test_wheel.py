@@ -20,7 +20,9 @@ p = energy_ties.package_path()
 tables = energy_ties.load()
 files = {str(f.relative_to(p.parent)): hashlib.sha256(f.read_bytes()).hexdigest()
          for f in p.parent.rglob("*") if f.is_file()}
+from energy_ties.package import bundled_index_path
 print(json.dumps({"module": energy_ties.__file__, "package": str(p), "version": energy_ties.__version__,
+                  "index": str(bundled_index_path()),
                   "data_version": energy_ties.__data_version__,
                   "rows": {k: len(v) for k, v in tables.items()}, "files": files}))
 """
@@ -74,3 +76,12 @@ def test_bundled_files_are_byte_identical_with_the_repository(installed):
             for top in ("data", "schemas") for f in (ROOT / top).rglob("*") if f.is_file()}
     ours["datapackage.json"] = hashlib.sha256((ROOT / "datapackage.json").read_bytes()).hexdigest()
     assert bundled == ours
+
+
+def test_the_wheel_carries_the_release_index_as_released(installed):
+    import hashlib
+
+    info, env_dir = installed
+    assert info["index"].startswith(str(env_dir)) and info["index"].endswith("package/releases-index.json")
+    ours = hashlib.sha256((ROOT / "releases" / "index.json").read_bytes()).hexdigest()
+    assert info["files"]["releases-index.json"] == ours

@@ -8,6 +8,8 @@
 >>> energy_ties.__data_version__             # version of the bundled data package
 >>> energy_ties.validate().valid              # validate the bundled package (or any: validate(path))
 >>> energy_ties.diff("old/", "new/").required_bump   # what changed between releases, and the bump
+>>> energy_ties.download("1.0.0")             # folder of a published release, verified and cached
+>>> energy_ties.load(version="1.0.0")         # a published release's tables
 
 The library version and the data package version are separate: the library
 follows semantic versioning of its Python API, the data package follows the
@@ -16,6 +18,8 @@ Data Package Version rules (see the README).
 
 from __future__ import annotations
 
+import sys
+import types
 from importlib import metadata as _metadata
 from pathlib import Path
 
@@ -26,6 +30,7 @@ from .package import bundled_package_path
 
 if TYPE_CHECKING:  # imported on first use, so that the command line starts without pandas
     from .diff import apply, diff
+    from .download import download
     from .load import load
     from .validate import validate
 
@@ -48,7 +53,7 @@ def data_version(path=None) -> str:
         return pkg.version or ""
 
 
-_LAZY = {"load": ".load", "validate": ".validate", "diff": ".diff", "apply": ".diff"}
+_LAZY = {"load": ".load", "validate": ".validate", "diff": ".diff", "apply": ".diff", "download": ".download"}
 
 
 def __getattr__(name: str):
@@ -63,4 +68,16 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'energy_ties' has no attribute {name!r}")
 
 
-__all__ = ["load", "validate", "diff", "apply", "package_path", "data_version", "EnergyTiesError", "__version__"]
+class _Package(types.ModuleType):
+    """Python binds a submodule on its package when it is first imported, so the module
+    ``energy_ties.load`` would hide the function ``load`` once anything imported it: keep the function."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if name in _LAZY and isinstance(value, types.ModuleType) and hasattr(value, name):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+__all__ = ["load", "validate", "diff", "apply", "download", "package_path", "data_version", "EnergyTiesError", "__version__"]

@@ -9,10 +9,12 @@ files always give the same bytes, and therefore the same SHA-256.
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import zipfile
 from pathlib import Path, PurePosixPath
+from typing import Mapping
 
 from .errors import ArchiveError
 
@@ -101,20 +103,29 @@ def unpack(archive: Path, dest: Path, *, max_bytes: int = MAX_UNPACKED_BYTES,
                 raise ArchiveError(f"{label}: entry {info.filename!r} is corrupt ({exc})") from None
 
 
-def write_reproducible(archive: Path, root: Path, members: list[str]) -> None:
-    """Write ``members`` (POSIX paths relative to ``root``) into ``archive``.
+def reproducible_zip(entries: Mapping[str, bytes]) -> bytes:
+    """The bytes of a zip holding ``entries`` ({POSIX name: content}).
 
     Entries are sorted, dated 1980-01-01, mode 0644, deflated at level 9, so the
-    archive's bytes depend on the files' names and contents only.
+    bytes depend on the names and contents only. Built in memory, so a release
+    can be hashed (and checked against its index) without writing it.
     """
-    with zipfile.ZipFile(archive, "w") as zf:
-        for name in sorted(members):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name in sorted(entries):
             info = zipfile.ZipInfo(name, date_time=FIXED_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = (stat.S_IFREG | 0o644) << 16
             info.create_system = 3  # Unix, so the mode bits are honoured everywhere
-            data = (root / name).read_bytes()
-            zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+            zf.writestr(info, entries[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    return buffer.getvalue()
+
+
+def write_reproducible(archive: Path, root: Path, members: list[str]) -> None:
+    """Write ``members`` (POSIX paths relative to ``root``) into ``archive``, atomically."""
+    from .atomic import write_bytes
+
+    write_bytes(archive, reproducible_zip({name: (root / name).read_bytes() for name in members}))
 
 
 def files_under(root: Path, *tops: str) -> list[str]:

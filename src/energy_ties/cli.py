@@ -191,6 +191,43 @@ def cmd_check_release(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_build_release(args: argparse.Namespace) -> int:
+    from . import release
+
+    root = Path(args.root)
+    if args.check:
+        problems = release.check(root)
+        for p in problems:
+            print(p)
+        if problems:
+            out.print(f"{len(problems)} problem(s) with the releases in {root / release.RELEASES}")
+            return 1
+        out.print(f"releases are consistent: the current version rebuilds to its indexed SHA-256, and every "
+                  f"indexed archive is in {root / release.RELEASES} with its size and SHA-256")
+        return 0
+    entry, action = release.build(root, force=args.force)
+    out.print(f"{action}: {root / release.RELEASES / entry['file']} (version {entry['version']}, "
+              f"{entry['date']}, {entry['size']} bytes, SHA-256 {entry['sha256']})")
+    return 0
+
+
+def cmd_download(args: argparse.Namespace) -> int:
+    from .download import copy_release, download
+
+    folder = download(args.version)
+    print(copy_release(folder, args.dest) if args.dest else folder)
+    return 0
+
+
+def cmd_versions(args: argparse.Namespace) -> int:
+    from .download import versions
+
+    rows = [[r["version"], r["date"], str(r["size"]), r["sha256"], "latest" if r["latest"] else "",
+             "cached" if r["cached"] else ""] for r in versions()]
+    _table("releases", ["version", "date", "size", "sha256", "latest", "cached"], rows)
+    return 0
+
+
 # ---------------------------------------------------------------- parser
 
 def parser() -> argparse.ArgumentParser:
@@ -229,6 +266,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--readme", default="README.md", help="the README to check (default: ./README.md)")
     s.add_argument("--write", action="store_true", help="rewrite the data dictionary section")
     s.set_defaults(func=cmd_docs)
+
     s = sub.add_parser("diff", help="what changed between two packages, and the version bump it demands")
     s.add_argument("old", help="datapackage.json, folder, release .zip or released version number")
     s.add_argument("new", help="datapackage.json, folder, release .zip or released version number")
@@ -242,6 +280,22 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("path", nargs="?", default=".", help="the new package (default: the current folder)")
     s.add_argument("--against", metavar="OLD", help="the previous release: package, .zip or version number")
     s.set_defaults(func=cmd_check_release)
+
+    s = sub.add_parser("build-release", help="build releases/NAME-VERSION.zip and record it in releases/index.json")
+    s.add_argument("root", nargs="?", default=".",
+                   help="the project folder, holding datapackage.json, CHANGELOG.md and releases/ (default: .)")
+    s.add_argument("--check", action="store_true",
+                   help="check instead: the current version rebuilds to its indexed hash, every archive matches")
+    s.add_argument("--force", action="store_true", help="replace a released version whose files have changed")
+    s.set_defaults(func=cmd_build_release)
+
+    s = sub.add_parser("download", help="download, verify and cache a release; print its folder")
+    s.add_argument("version", nargs="?", default="latest", help="X.Y.Z or latest (default: latest)")
+    s.add_argument("--dest", metavar="DIR", help="also copy the verified release to the new folder DIR")
+    s.set_defaults(func=cmd_download)
+
+    s = sub.add_parser("versions", help="the published releases: version, date, size, SHA-256, latest, cached")
+    s.set_defaults(func=cmd_versions)
     return p
 
 

@@ -28,16 +28,31 @@ _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 MAX_REMOTE_BYTES = 512 * 1024**2
 
 
+def _bundled(packaged: str, checkout: str) -> Path | None:
+    """A file shipped in the wheel's ``package/`` folder, or its source tree copy when run from a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "package" / packaged, here.parents[1] / checkout):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def bundled_package_path() -> Path:
     """The ``datapackage.json`` shipped with the library (or the source tree's, when run from a checkout)."""
-    here = Path(__file__).resolve().parent
-    bundled = here / "package" / DESCRIPTOR
-    if bundled.is_file():
-        return bundled
-    checkout = here.parents[1] / DESCRIPTOR
-    if checkout.is_file():
-        return checkout
-    raise PackageReadError(f"{bundled}: the bundled data package is missing; reinstall energy-ties")
+    path = _bundled(DESCRIPTOR, DESCRIPTOR)
+    if path is None:
+        raise PackageReadError(f"{Path(__file__).resolve().parent / 'package' / DESCRIPTOR}: the bundled data "
+                               "package is missing; reinstall energy-ties")
+    return path
+
+
+def bundled_index_path() -> Path:
+    """The release index as it stood when the library was released (``releases/index.json`` in a checkout)."""
+    path = _bundled("releases-index.json", "releases/index.json")
+    if path is None:
+        raise PackageReadError(f"{Path(__file__).resolve().parent / 'package' / 'releases-index.json'}: the "
+                               "bundled release index is missing; reinstall energy-ties")
+    return path
 
 
 def read_json(path: Path, label: str | None = None) -> Any:
