@@ -151,56 +151,42 @@ def _bool_reader(f: Field) -> Callable[[str], Any]:
     return lambda cell: mapping.get(cell)
 
 
-def _date_reader(f: Field) -> Callable[[str], Any]:
+def _temporal_reader(f: Field, default: Callable[[str], Any], post: Callable[[Any], Any]) -> Callable[[str], Any]:
+    """A date, datetime or time reader: ``default`` reads the default format, ``post`` turns a datetime
+    (from a strptime pattern or format ``any``) into the type's value, as frictionless does."""
     fmt = f.format
 
     def read(cell: str):
         try:
             if fmt == "default":
-                return dt.datetime.strptime(cell, "%Y-%m-%d").date()
+                return default(cell)
             if fmt == "any":
                 from dateutil import parser
-                return parser.parse(cell).date()
-            return dt.datetime.strptime(cell, fmt).date()
+                return post(parser.parse(cell))
+            return post(dt.datetime.strptime(cell, fmt))
         except Exception:
             return None
     return read
+
+
+def _isoparse(text: str) -> Any:
+    from dateutil import parser
+    return parser.isoparse(text)
+
+
+def _date_reader(f: Field) -> Callable[[str], Any]:
+    return _temporal_reader(f, lambda c: dt.datetime.strptime(c, "%Y-%m-%d").date(), lambda v: v.date())
 
 
 def _datetime_reader(f: Field) -> Callable[[str], Any]:
-    fmt = f.format
-
-    def read(cell: str):
-        try:
-            from dateutil import parser
-            if fmt == "default":
-                if cell[16] != ":" or len(cell) < 19:
-                    return None
-                return parser.isoparse(cell)
-            if fmt == "any":
-                return parser.parse(cell)
-            return dt.datetime.strptime(cell, fmt)
-        except Exception:
-            return None
-    return read
+    # frictionless guards the default format against the shorter forms isoparse also takes
+    return _temporal_reader(f, lambda c: _isoparse(c) if c[16] == ":" and len(c) >= 19 else None, lambda v: v)
 
 
 def _time_reader(f: Field) -> Callable[[str], Any]:
-    fmt = f.format
-
-    def read(cell: str):
-        try:
-            from dateutil import parser
-            if fmt == "default":
-                if cell[5] != ":" or len(cell) < 8:
-                    return None
-                return parser.isoparse(f"2000-01-01T{cell}").timetz()
-            if fmt == "any":
-                return parser.parse(cell).timetz()
-            return dt.datetime.strptime(cell, fmt).timetz()
-        except Exception:
-            return None
-    return read
+    return _temporal_reader(
+        f, lambda c: _isoparse(f"2000-01-01T{c}").timetz() if c[5] == ":" and len(c) >= 8 else None,
+        lambda v: v.timetz())
 
 
 def _year_reader(f: Field) -> Callable[[str], Any]:
