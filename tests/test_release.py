@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -18,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from energy_ties import archive, release
+from energy_ties import archive, release, versioning
 from energy_ties.errors import ReleaseError
 
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text())
@@ -147,7 +146,7 @@ def test_the_archive_changelog_stops_at_its_version(tmp_path):
     text = entries(root / "releases" / entry["file"])["CHANGELOG.md"].decode()
     assert "Unreleased" not in text and "not released yet" not in text
     assert text.startswith(log.split("## [")[0].rstrip() + "\n\n## [1.0.0] - ")
-    assert text.endswith(f"\n\n[1.0.0]: https://github.com/energy-ties/energy-ties/releases/tag/v1.0.0\n")
+    assert text.endswith("\n\n[1.0.0]: https://github.com/energy-ties/energy-ties/releases/tag/v1.0.0\n")
 
 
 def test_cut_changelog_keeps_earlier_versions_and_their_links_only():
@@ -155,22 +154,22 @@ def test_cut_changelog_keeps_earlier_versions_and_their_links_only():
            "## [1.2.0] - 2027-02-01\n\n- two\n\n## [1.0.0] - 2026-11-22\n\n- one\n\n"
            "[Unreleased]: https://x/compare/v1.10.0...HEAD\n[1.10.0]: https://x/v1.10.0\n"
            "[1.2.0]: https://x/v1.2.0\n[1.0.0]: https://x/v1.0.0\n")
-    assert release.cut_changelog(log, "1.2.0") == (
+    assert versioning.cut_changelog(log, "1.2.0") == (
         "# Changelog\n\nIntro.\n\n## [1.2.0] - 2027-02-01\n\n- two\n\n## [1.0.0] - 2026-11-22\n\n- one\n\n"
         "[1.2.0]: https://x/v1.2.0\n[1.0.0]: https://x/v1.0.0\n")
-    assert release.release_date(log, "1.10.0") == "2027-03-01"
+    assert versioning.release_date(log, "1.10.0") == "2027-03-01"
     with pytest.raises(ReleaseError, match=r"no section for version 1\.1\.0"):
-        release.release_date(log, "1.1.0")
+        versioning.release_date(log, "1.1.0")
     with pytest.raises(ReleaseError, match="needs a date"):
-        release.release_date("## [2.0.0]\n", "2.0.0")
+        versioning.release_date("## [2.0.0]\n", "2.0.0")
 
 
 def test_semantic_version_order_is_the_specs():
     # the example of semver.org, item 11
     ordered = ["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2",
                "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0", "1.2.0", "1.10.0", "2.0.0"]
-    assert sorted(reversed(ordered), key=release.version_key) == ordered
-    assert not release.is_version("1.0") and not release.is_version("01.0.0") and not release.is_version("../1.0.0")
+    assert sorted(reversed(ordered), key=versioning.version_key) == ordered
+    assert not versioning.is_version("1.0") and not versioning.is_version("01.0.0") and not versioning.is_version("../1.0.0")
 
 
 # ---------------------------------------------------------------- the index

@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 from dataclasses import dataclass, field as dc_field
 from typing import Any, Iterable
 
@@ -44,7 +43,6 @@ DESCRIPTIVE = {"title", "description", "keywords", "contributors", "licenses", "
 STORAGE = {"path", "format", "mediatype", "encoding", "bytes", "hash", "dialect", "compression", "scheme"}
 #: Field properties that change how text is read: a change is a format change.
 READING = {"format", "trueValues", "falseValues", "bareNumber", "groupChar", "decimalChar", "delimiter", "itemType"}
-_SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$")
 
 
 # ---------------------------------------------------------------- results
@@ -253,7 +251,9 @@ def read_rows(source: str | os.PathLike | Package | None) -> dict[str, pa.Table]
 
 def open_source(source: str | os.PathLike | None) -> Package:
     """A package from a path, a folder, a zip or a released version number."""
-    if source is not None and not os.path.exists(os.fspath(source)) and _SEMVER.match(os.fspath(source)):
+    from .versioning import is_version
+
+    if source is not None and not os.path.exists(os.fspath(source)) and is_version(os.fspath(source)):
         try:
             from .download import download
         except ImportError:  # pragma: no cover - downloads ship with releases support

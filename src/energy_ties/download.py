@@ -29,7 +29,8 @@ from pathlib import Path
 from . import archive, atomic
 from .errors import ArchiveError, DownloadError, PackageReadError
 from .package import bundled_index_path, read_json
-from .release import INDEX, archive_name, index_problems, is_version, version_key
+from .release import INDEX, archive_name, index_problems
+from .versioning import is_version, version_key
 
 #: Where releases are published; ``ENERGY_TIES_BASE_URL`` or ``base_url=`` point elsewhere.
 DEFAULT_BASE_URL = "https://github.com/energy-ties/energy-ties/raw/main/releases/"

@@ -12,48 +12,21 @@ refused unless forced.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 from .archive import reproducible_zip
 from .errors import ReleaseError
 from .package import DESCRIPTOR, read_json, resolve_inside
+from .versioning import CHANGELOG, cut_changelog, is_version, release_date, version_key
 
 RELEASES = "releases"
 INDEX = "index.json"
-CHANGELOG = "CHANGELOG.md"
 INDEX_SCHEMA = "release-index.json"
 #: The data package's own schemas besides the Table Schemas its resources name.
 DATA_SCHEMAS = ("schemas/rows/*.json", "schemas/energy-ties-package.json")
-
-_SEMVER = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$", re.ASCII)
-_SECTION = re.compile(r"^## \[(?P<label>[^\]]+)\][^\S\n]*(?:-[^\S\n]*(?P<date>\S+))?[^\S\n]*$", re.M)
-_LINK = re.compile(r"^\[(?P<label>[^\]]+)\]:[^\S\n]+\S.*\n?", re.M)
-
-
-# ---------------------------------------------------------------- versions
-
-def is_version(text: Any) -> bool:
-    return isinstance(text, str) and bool(_SEMVER.match(text))
-
-
-def version_key(version: str) -> tuple:
-    """Sort key in semantic version precedence (pre-releases before the release, numbers numerically)."""
-    m = _SEMVER.match(version)
-    if m is None:
-        raise ValueError(f"{version!r} is not a semantic version")
-    major, minor, patch, pre, build = m.groups()
-    pre_key: tuple = (1,) if pre is None else (0, *((0, int(p), "") if p.isdigit() else (1, 0, p)
-                                                    for p in pre.split(".")))
-    return int(major), int(minor), int(patch), pre_key, build or ""
-
 
 def archive_name(name: str, version: str) -> str:
     return f"{name}-{version}.zip"
@@ -61,48 +34,6 @@ def archive_name(name: str, version: str) -> str:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-# ---------------------------------------------------------------- changelog
-
-def _sections(text: str) -> tuple[str, list[tuple[str, str | None, str]]]:
-    """The text above the first ``## [...]`` heading, and (label, date, section text) for each section."""
-    heads = list(_SECTION.finditer(text))
-    if not heads:
-        return text, []
-    out = []
-    for h, nxt in zip(heads, heads[1:] + [None]):
-        body = text[h.start():nxt.start() if nxt else len(text)]
-        out.append((h["label"], h["date"], _LINK.sub("", body)))
-    return text[:heads[0].start()], out
-
-
-def release_date(changelog: str, version: str, label: str = CHANGELOG) -> str:
-    """The date of ``## [version] - YYYY-MM-DD``; a ReleaseError when the section or its date is missing."""
-    for name, date, _ in _sections(changelog)[1]:
-        if name != version:
-            continue
-        try:
-            dt.date.fromisoformat(date or "")
-        except ValueError:
-            raise ReleaseError(f"{label}: the heading of version {version} needs a date "
-                               f"(## [{version}] - YYYY-MM-DD), got {date!r}") from None
-        return date
-    raise ReleaseError(f"{label}: no section for version {version}; add '## [{version}] - YYYY-MM-DD' "
-                       "before building the release")
-
-
-def cut_changelog(changelog: str, version: str) -> str:
-    """The changelog as released with ``version``: its sections up to ``version``, their links only."""
-    head, sections = _sections(changelog)
-    key = version_key(version)
-    kept = [(name, body) for name, _, body in sections if is_version(name) and version_key(name) <= key]
-    names = {name for name, _ in kept}
-    links = [m.group(0).rstrip("\n") for m in _LINK.finditer(changelog) if m["label"] in names]
-    parts = [head.rstrip("\n")] + [body.strip("\n") for _, body in kept]
-    if links:
-        parts.append("\n".join(links))
-    return "\n\n".join(p for p in parts if p) + "\n"
 
 
 # ---------------------------------------------------------------- the archive

@@ -1,4 +1,4 @@
-"""Release discipline: does a new version number match what changed, and is it in the CHANGELOG?
+"""Release discipline: semantic versions, the CHANGELOG's sections, and whether a version matches its changes.
 
 ``check_release`` compares a package with an earlier release (a path, a zip
 or a released version number), asks :func:`energy_ties.diff.diff` which bump
@@ -8,30 +8,86 @@ smaller than the demanded bump, or a version the CHANGELOG does not describe.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .diff import BUMPS, Diff, diff, open_source
 from .errors import ReleaseError
 
-_VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$")
+if TYPE_CHECKING:
+    from .diff import Diff
+
+CHANGELOG = "CHANGELOG.md"
+_SEMVER = re.compile(
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$", re.ASCII)
+_SECTION = re.compile(r"^## \[(?P<label>[^\]]+)\][^\S\n]*(?:-[^\S\n]*(?P<date>\S+))?[^\S\n]*$", re.M)
+_LINK = re.compile(r"^\[(?P<label>[^\]]+)\]:[^\S\n]+\S.*\n?", re.M)
 
 
-def parse(version: str) -> tuple:
-    """A sortable form of a semantic version (pre-releases sort before their release)."""
-    m = _VERSION.match(version or "")
-    if not m:
-        raise ReleaseError(f"{version!r} is not a semantic version (MAJOR.MINOR.PATCH)")
-    major, minor, patch, pre = m.groups()
-    pre_key = tuple((0, int(p)) if p.isdigit() else (1, p) for p in pre.split(".")) if pre else None
-    return (int(major), int(minor), int(patch), (0, pre_key) if pre_key else (1,))
+def is_version(text: Any) -> bool:
+    return isinstance(text, str) and bool(_SEMVER.match(text))
+
+
+def version_key(version: str) -> tuple:
+    """Sort key in semantic version precedence (pre-releases before the release, numbers numerically)."""
+    m = _SEMVER.match(version)
+    if m is None:
+        raise ValueError(f"{version!r} is not a semantic version")
+    major, minor, patch, pre, build = m.groups()
+    pre_key: tuple = (1,) if pre is None else (0, *((0, int(p), "") if p.isdigit() else (1, 0, p)
+                                                    for p in pre.split(".")))
+    return int(major), int(minor), int(patch), pre_key, build or ""
+
+
+def _sections(text: str) -> tuple[str, list[tuple[str, str | None, str]]]:
+    """The text above the first ``## [...]`` heading, and (label, date, section text) for each section."""
+    heads = list(_SECTION.finditer(text))
+    if not heads:
+        return text, []
+    out = []
+    for h, nxt in zip(heads, heads[1:] + [None]):
+        body = text[h.start():nxt.start() if nxt else len(text)]
+        out.append((h["label"], h["date"], _LINK.sub("", body)))
+    return text[:heads[0].start()], out
+
+
+def release_date(changelog: str, version: str, label: str = CHANGELOG) -> str:
+    """The date of ``## [version] - YYYY-MM-DD``; a ReleaseError when the section or its date is missing."""
+    for name, date, _ in _sections(changelog)[1]:
+        if name != version:
+            continue
+        try:
+            dt.date.fromisoformat(date or "")
+        except ValueError:
+            raise ReleaseError(f"{label}: the heading of version {version} needs a date "
+                               f"(## [{version}] - YYYY-MM-DD), got {date!r}") from None
+        return date
+    raise ReleaseError(f"{label}: no section for version {version}; add '## [{version}] - YYYY-MM-DD' "
+                       "before building the release")
+
+
+def cut_changelog(changelog: str, version: str) -> str:
+    """The changelog as released with ``version``: its sections up to ``version``, their links only."""
+    head, sections = _sections(changelog)
+    key = version_key(version)
+    kept = [(name, body) for name, _, body in sections if is_version(name) and version_key(name) <= key]
+    names = {name for name, _ in kept}
+    links = [m.group(0).rstrip("\n") for m in _LINK.finditer(changelog) if m["label"] in names]
+    parts = [head.rstrip("\n")] + [body.strip("\n") for _, body in kept]
+    if links:
+        parts.append("\n".join(links))
+    return "\n\n".join(p for p in parts if p) + "\n"
+
+
 
 
 def bump_between(old: str, new: str) -> str:
     """Which bump takes ``old`` to ``new``: major, minor, patch, or none (same or lower)."""
-    a, b = parse(old), parse(new)
+    a, b = version_key(old), version_key(new)
     if b <= a:
         return "none"
     if b[0] > a[0]:
@@ -41,14 +97,9 @@ def bump_between(old: str, new: str) -> str:
     return "patch"
 
 
-def changelog_sections(path: Path) -> dict[str, str | None]:
-    """Versions with a section in a Keep a Changelog file, and each section's date (or None)."""
-    out: dict[str, str | None] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        m = re.match(r"^## \[([^\]]+)\](?:\s*-\s*(\d{4}-\d{2}-\d{2}))?", line)
-        if m and m.group(1).lower() != "unreleased":
-            out[m.group(1)] = m.group(2)
-    return out
+def changelog_sections(text: str) -> dict[str, str | None]:
+    """Versions with a section in a Keep a Changelog text, and each section's date (or None)."""
+    return {name: date for name, date, _ in _sections(text)[1] if name.lower() != "unreleased"}
 
 
 @dataclass
@@ -69,6 +120,8 @@ class ReleaseCheck:
 
 def check_release(path: str | os.PathLike | None, against: str | os.PathLike) -> ReleaseCheck:
     """Check the package at ``path`` (its descriptor, folder or zip) as a release following ``against``."""
+    from .diff import BUMPS, diff, open_source
+
     d = diff(against, path)
     old_v, new_v = d.old_version, d.new_version
     if not old_v or not new_v:
@@ -78,7 +131,9 @@ def check_release(path: str | os.PathLike | None, against: str | os.PathLike) ->
     check = ReleaseCheck(old_v, new_v, required, actual, diff=d)
     reasons = "; ".join(f"{r.rule} {'.'.join(x for x in (r.resource, r.field) if x)}".strip()
                         for r in d.reasons if r.bump == required)
-    if parse(new_v) < parse(old_v):
+    if not (is_version(old_v) and is_version(new_v)):
+        raise ReleaseError(f"versions must be semantic versions (MAJOR.MINOR.PATCH): {old_v!r}, {new_v!r}")
+    if version_key(new_v) < version_key(old_v):
         check.problems.append(f"version went down: {old_v} -> {new_v}")
     elif new_v == old_v:
         if required != "none":
@@ -92,6 +147,6 @@ def check_release(path: str | os.PathLike | None, against: str | os.PathLike) ->
         changelog = pkg.root / "CHANGELOG.md"
         if not changelog.is_file():
             check.problems.append(f"{changelog}: no CHANGELOG.md beside the descriptor")
-        elif new_v not in changelog_sections(changelog):
+        elif new_v not in changelog_sections(changelog.read_text(encoding="utf-8")):
             check.problems.append(f"{changelog.name} has no section for {new_v} (expected a heading '## [{new_v}] - DATE')")
     return check
