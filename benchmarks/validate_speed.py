@@ -61,13 +61,30 @@ def row(i: int, rnd: random.Random) -> list[str]:
     ]
 
 
+# each kind of injected fault: the column it breaks and the bad cell (for "short", the cells kept;
+# for "long", the cell appended). The order decides which kind lands on which faulty row.
+FAULTS = {
+    "type": (6, "many"),
+    "pattern": (1, "bad-code"),
+    "enum": (3, "omega"),
+    "minimum": (5, "-5"),
+    "fk": (4, "R99"),
+    "duplicate": (0, "1"),
+    "required": (4, ""),
+    "short": (8, None),
+    "long": (None, "extra"),
+    "date": (8, "2023-02-30"),
+}
+DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "skipInitialSpace": False}
+
+
 def write_package(folder: Path, rows: int, faults: int, seed: int = 7) -> list[tuple[int, str]]:
     """Write the package; with faults, return the (row number, kind) of each injected fault."""
     rnd = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "regions.csv").write_text("code,label\n" + "".join(f"{r},Region {r}\n" for r in REGIONS))
     fault_rows = sorted(rnd.sample(range(2, rows + 2), faults)) if faults else []
-    kinds = ["type", "pattern", "enum", "minimum", "fk", "duplicate", "required", "short", "long", "date"]
+    kinds = list(FAULTS)
     injected = []
     fault_at = {r: kinds[k % len(kinds)] for k, r in enumerate(fault_rows)}
     with open(folder / "items.csv", "w", encoding="utf-8", newline="") as fh:
@@ -78,36 +95,22 @@ def write_package(folder: Path, rows: int, faults: int, seed: int = 7) -> list[t
             kind = fault_at.get(number)
             if kind:
                 injected.append((number, kind))
-                if kind == "type":
-                    cells[6] = "many"
-                elif kind == "pattern":
-                    cells[1] = "bad-code"
-                elif kind == "enum":
-                    cells[3] = "omega"
-                elif kind == "minimum":
-                    cells[5] = "-5"
-                elif kind == "fk":
-                    cells[4] = "R99"
-                elif kind == "duplicate":
-                    cells[0] = "1"
-                elif kind == "required":
-                    cells[4] = ""
-                elif kind == "short":
-                    cells = cells[:8]
+                column, bad = FAULTS[kind]
+                if kind == "short":
+                    cells = cells[:column]
                 elif kind == "long":
-                    cells = cells + ["extra"]
-                elif kind == "date":
-                    cells[8] = "2023-02-30"
+                    cells = cells + [bad]
+                else:
+                    cells[column] = bad
             fh.write(",".join(cells) + "\n")
     descriptor = {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": "benchmark",
         "resources": [
             {"name": "items", "path": "items.csv", "format": "csv", "encoding": "utf-8", "schema": SCHEMA,
-             "dialect": {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "skipInitialSpace": False}},
+             "dialect": DIALECT},
             {"name": "regions", "path": "regions.csv", "format": "csv", "encoding": "utf-8",
-             "schema": REGION_SCHEMA,
-             "dialect": {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "skipInitialSpace": False}},
+             "schema": REGION_SCHEMA, "dialect": DIALECT},
         ],
     }
     (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=1))
