@@ -278,3 +278,48 @@ def test_check_catches_a_missing_archive_and_changed_data(tmp_path):
     assert lines[0].startswith(f"version {VERSION}: the files rebuild to SHA-256 ")
     assert lines[1] == f"{root / 'releases' / f'energy-ties-{VERSION}.zip'}: missing (version {VERSION} is in the index)"
     assert lines[2] == "2 problem(s) with the releases in " + str(root / "releases")
+
+
+# ---------------------------------------------------------------- check-release
+
+def check_release_cli(tmp_path: Path, new_version: str, *, rows: str = "n\n1\n2\n", changelog: bool = True,
+                      old_version: str = "1.0.0"):
+    """check-release of a small package against an earlier one (version ``old_version``, one row)."""
+    from conftest import write_package
+
+    schema = {"fields": [{"name": "n", "type": "integer"}], "primaryKey": ["n"]}
+    old = write_package(tmp_path / "old", {"t": (schema, "n\n1\n")}, version=old_version)
+    described = dict(schema, fields=[{"name": "n", "type": "integer", "description": "a number"}])
+    new = write_package(tmp_path / "new", {"t": (described, rows)}, version=new_version, title="T")
+    if changelog:
+        (new.parent / "CHANGELOG.md").write_text(f"# Changelog\n\n## [{new_version}] - 2027-01-01\n\n- more.\n")
+    return cli("check-release", str(new), "--against", str(old))
+
+
+def test_check_release_refuses_a_bump_smaller_than_the_changes_need(tmp_path):
+    r = check_release_cli(tmp_path, "1.0.1")
+    assert r.returncode == 1, r.stderr
+    assert r.stdout.splitlines() == [
+        "1.0.0 -> 1.0.1: patch bump; the changes need minor",
+        "  patch  metadata-changed: package title added",
+        "  patch  metadata-changed t.n: description changed",
+        "  minor  rows-added t: 1 row",
+        "refused: 1.0.0 -> 1.0.1 is a patch bump, but the changes need a minor bump (rows-added t)"]
+
+
+def test_check_release_accepts_a_large_enough_bump_with_a_changelog_section(tmp_path):
+    r = check_release_cli(tmp_path, "1.1.0")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[0] == "1.0.0 -> 1.1.0: minor bump; the changes need minor"
+    assert r.stdout.splitlines()[-1] == "release ok"
+
+
+def test_check_release_refuses_an_unchanged_version_and_a_missing_changelog(tmp_path):
+    r = check_release_cli(tmp_path, "1.0.0")
+    assert r.returncode == 1
+    assert r.stdout.splitlines()[-1] == ("refused: the package changed since 1.0.0 but its version did not: the "
+                                         "changes need a minor bump (rows-added t)")
+    r = check_release_cli(tmp_path / "2", "2.0.0", changelog=False)
+    assert r.returncode == 1
+    assert r.stdout.splitlines()[-1] == (f"refused: {tmp_path / '2' / 'new' / 'CHANGELOG.md'}: "
+                                         "no CHANGELOG.md beside the descriptor")
