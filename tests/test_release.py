@@ -323,3 +323,10 @@ def test_check_release_refuses_an_unchanged_version_and_a_missing_changelog(tmp_
     assert r.returncode == 1
     assert r.stdout.splitlines()[-1] == (f"refused: {tmp_path / '2' / 'new' / 'CHANGELOG.md'}: "
                                          "no CHANGELOG.md beside the descriptor")
+
+
+def test_check_release_refuses_a_version_that_is_not_semantic_in_one_line(tmp_path):
+    r = check_release_cli(tmp_path, "1.1.0", old_version="1.0")
+    assert r.returncode == 1 and r.stdout == "" and r.stderr.count("\n") == 1
+    assert "versions must be semantic versions (MAJOR.MINOR.PATCH): '1.0', '1.1.0'" in r.stderr
+    assert "internal error" not in r.stderr

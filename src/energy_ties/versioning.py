@@ -126,13 +126,13 @@ def check_release(path: str | os.PathLike | None, against: str | os.PathLike) ->
     old_v, new_v = d.old_version, d.new_version
     if not old_v or not new_v:
         raise ReleaseError("both packages need a version to compare releases")
+    if not (is_version(old_v) and is_version(new_v)):
+        raise ReleaseError(f"versions must be semantic versions (MAJOR.MINOR.PATCH): {old_v!r}, {new_v!r}")
     required = d.required_bump
     actual = bump_between(old_v, new_v)
     check = ReleaseCheck(old_v, new_v, required, actual, diff=d)
     reasons = "; ".join(f"{r.rule} {'.'.join(x for x in (r.resource, r.field) if x)}".strip()
                         for r in d.reasons if r.bump == required)
-    if not (is_version(old_v) and is_version(new_v)):
-        raise ReleaseError(f"versions must be semantic versions (MAJOR.MINOR.PATCH): {old_v!r}, {new_v!r}")
     if version_key(new_v) < version_key(old_v):
         check.problems.append(f"version went down: {old_v} -> {new_v}")
     elif new_v == old_v:
