@@ -272,12 +272,17 @@ def diff(old: str | os.PathLike | None, new: str | os.PathLike | None, *, tolera
     column missing, an unreadable table).
     """
     with open_source(old) as a, open_source(new) as b:
-        try:
-            return _diff(a, b, tolerance)
-        except EnergyTiesError as exc:
-            if isinstance(exc, DiffError):
-                raise
-            raise DiffError(str(exc)) from None
+        return diff_packages(a, b, tolerance)
+
+
+def diff_packages(a: Package, b: Package, tolerance: float = 0.0) -> Diff:
+    """Compare two open packages, as :func:`diff` does; every EnergyTiesError comes out as a DiffError."""
+    try:
+        return _diff(a, b, tolerance)
+    except DiffError:
+        raise
+    except EnergyTiesError as exc:
+        raise DiffError(str(exc)) from None
 
 
 def _diff(a: Package, b: Package, tolerance: float) -> Diff:

@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ReleaseError
@@ -120,9 +121,16 @@ class ReleaseCheck:
 
 def check_release(path: str | os.PathLike | None, against: str | os.PathLike) -> ReleaseCheck:
     """Check the package at ``path`` (its descriptor, folder or zip) as a release following ``against``."""
-    from .diff import BUMPS, diff, open_source
+    from .diff import diff_packages, open_source
 
-    d = diff(against, path)
+    with open_source(against) as old, open_source(path) as new:
+        return _check(diff_packages(old, new), new.root)
+
+
+def _check(d: Diff, root: Path) -> ReleaseCheck:
+    """The verdict on ``d``'s versions and on the CHANGELOG in ``root``, the new package's folder."""
+    from .diff import BUMPS
+
     old_v, new_v = d.old_version, d.new_version
     if not old_v or not new_v:
         raise ReleaseError("both packages need a version to compare releases")
@@ -143,10 +151,9 @@ def check_release(path: str | os.PathLike | None, against: str | os.PathLike) ->
     elif BUMPS.index(actual) < BUMPS.index(required):
         check.problems.append(f"{old_v} -> {new_v} is a {actual} bump, but the changes need a {required} bump "
                               f"({reasons})")
-    with open_source(path) as pkg:
-        changelog = pkg.root / "CHANGELOG.md"
-        if not changelog.is_file():
-            check.problems.append(f"{changelog}: no CHANGELOG.md beside the descriptor")
-        elif new_v not in changelog_sections(changelog.read_text(encoding="utf-8")):
-            check.problems.append(f"{changelog.name} has no section for {new_v} (expected a heading '## [{new_v}] - DATE')")
+    changelog = root / CHANGELOG
+    if not changelog.is_file():
+        check.problems.append(f"{changelog}: no {CHANGELOG} beside the descriptor")
+    elif new_v not in changelog_sections(changelog.read_text(encoding="utf-8")):
+        check.problems.append(f"{changelog.name} has no section for {new_v} (expected a heading '## [{new_v}] - DATE')")
     return check
