@@ -181,8 +181,7 @@ def cmd_check_release(args: argparse.Namespace) -> int:
     print(f"{check.old_version} -> {check.new_version}: {check.actual_bump} bump; the changes need "
           f"{check.required_bump}")
     for r in check.diff.reasons if check.diff else []:
-        where = ".".join(x for x in (r.resource, r.field) if x)
-        print(f"  {r.bump:5}  {r.rule}{' ' + where if where else ''}{': ' + r.detail if r.detail else ''}")
+        print("  " + r.line())
     if check.ok:
         out.print("release ok")
         return 0

@@ -57,6 +57,16 @@ class Reason:
     field: str | None = None
     detail: str = ""
 
+    @property
+    def label(self) -> str:
+        """The rule and the resource.field it applies to: ``rows-added t``, ``field-added t.n``."""
+        where = ".".join(x for x in (self.resource, self.field) if x)
+        return f"{self.rule} {where}" if where else self.rule
+
+    def line(self) -> str:
+        """One line of text: bump, label and detail."""
+        return f"{self.bump:5}  {self.label}{': ' + self.detail if self.detail else ''}"
+
     def to_dict(self) -> dict:
         return {"bump": self.bump, "rule": self.rule, "resource": self.resource, "field": self.field,
                 "detail": self.detail}
@@ -145,9 +155,7 @@ class Diff:
 
     def to_text(self) -> str:
         lines = [f"{self.old_version or '?'} -> {self.new_version or '?'}: required bump {self.required_bump}"]
-        for r in self.reasons:
-            where = ".".join(x for x in (r.resource, r.field) if x)
-            lines.append(f"  {r.bump:5}  {r.rule}{' ' + where if where else ''}{': ' + r.detail if r.detail else ''}")
+        lines += ["  " + r.line() for r in self.reasons]
         for name, res in self.resources.items():
             if res.status == "unchanged":
                 continue

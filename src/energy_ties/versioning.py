@@ -139,8 +139,7 @@ def _check(d: Diff, root: Path) -> ReleaseCheck:
     required = d.required_bump
     actual = bump_between(old_v, new_v)
     check = ReleaseCheck(old_v, new_v, required, actual, diff=d)
-    reasons = "; ".join(f"{r.rule} {'.'.join(x for x in (r.resource, r.field) if x)}".strip()
-                        for r in d.reasons if r.bump == required)
+    reasons = "; ".join(r.label for r in d.reasons if r.bump == required)
     if version_key(new_v) < version_key(old_v):
         check.problems.append(f"version went down: {old_v} -> {new_v}")
     elif new_v == old_v:
