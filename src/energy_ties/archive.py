@@ -10,7 +10,6 @@ files always give the same bytes, and therefore the same SHA-256.
 from __future__ import annotations
 
 import io
-import os
 import stat
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -120,25 +119,3 @@ def reproducible_zip(entries: Mapping[str, bytes]) -> bytes:
             zf.writestr(info, entries[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
     return buffer.getvalue()
 
-
-def write_reproducible(archive: Path, root: Path, members: list[str]) -> None:
-    """Write ``members`` (POSIX paths relative to ``root``) into ``archive``, atomically."""
-    from .atomic import write_bytes
-
-    write_bytes(archive, reproducible_zip({name: (root / name).read_bytes() for name in members}))
-
-
-def files_under(root: Path, *tops: str) -> list[str]:
-    """POSIX paths of the regular files under each of ``tops`` (files or folders) in ``root``."""
-    out = []
-    for top in tops:
-        path = root / top
-        if path.is_file():
-            out.append(top)
-        elif path.is_dir():
-            for dirpath, dirnames, filenames in os.walk(path):
-                dirnames.sort()
-                for fn in sorted(filenames):
-                    full = Path(dirpath) / fn
-                    out.append(full.relative_to(root).as_posix())
-    return out

@@ -36,9 +36,6 @@ from .tableschema import Field, Schema
 from .typed import read_typed
 
 BUMPS = ("none", "patch", "minor", "major")
-#: Package and resource properties that describe rather than define the data: changing them is a patch.
-DESCRIPTIVE = {"title", "description", "keywords", "contributors", "licenses", "homepage", "sources", "image",
-               "created", "id", "$schema", "profile"}
 #: Resource properties that only say where or how the bytes are stored: with identical rows, no change.
 STORAGE = {"path", "format", "mediatype", "encoding", "bytes", "hash", "dialect", "compression", "scheme"}
 #: Field properties that change how text is read: a change is a format change.
@@ -87,7 +84,6 @@ class ResourceDiff:
     removed: pa.Table | None = None  # full old rows
     modified: list[dict] = dc_field(default_factory=list)  # {"key": {...}, "cells": {field: [old, new]}}
     new_schema: dict | None = None
-    old_schema: dict | None = None
 
     @property
     def rows(self) -> dict[str, int]:
@@ -315,12 +311,10 @@ def _diff(a: Package, b: Package, tolerance: float) -> Diff:
                 break
     for name, res in old_res.items():
         if name in new_res:
-            out[name] = _resource(name, res, new_res[name], old_rows[name], new_rows[name], tolerance, reasons,
-                                  old_res, new_res)
+            out[name] = _resource(name, res, new_res[name], old_rows[name], new_rows[name], tolerance, reasons)
         elif name not in renamed.values():
             table = old_rows[name]
-            out[name] = ResourceDiff(name, "removed", removed=table, key=list(res.schema.primary_key),
-                                     old_schema=res.schema_descriptor)
+            out[name] = ResourceDiff(name, "removed", removed=table, key=list(res.schema.primary_key))
             reasons.append(Reason("major", "resource-removed", name, detail=f"{table.num_rows} rows"))
     for name, res in new_res.items():
         if name in old_res:
@@ -328,14 +322,14 @@ def _diff(a: Package, b: Package, tolerance: float) -> Diff:
         if name in renamed:
             o = renamed[name]
             out[name] = ResourceDiff(name, "renamed", old_name=o, key=list(res.schema.primary_key),
-                                     new_schema=res.schema_descriptor, old_schema=old_res[o].schema_descriptor)
+                                     new_schema=res.schema_descriptor)
             reasons.append(Reason("major", "resource-renamed", name, detail=f"was {o!r}"))
             continue
         table = new_rows[name]
         out[name] = ResourceDiff(name, "added", added=table, key=list(res.schema.primary_key),
                                  new_schema=res.schema_descriptor)
         reasons.append(Reason("minor", "resource-added", name, detail=f"{table.num_rows} rows"))
-    _reference_rules(out, old_res, new_res, reasons)
+    _reference_rules(out, new_res, reasons)
     return Diff(a.version, b.version, metadata, out, reasons)
 
 
@@ -380,8 +374,8 @@ def _sortable(t: pa.DataType) -> bool:
     return not (pa.types.is_list(t) or pa.types.is_struct(t))
 
 
-def _resource(name, old, new, a: pa.Table, b: pa.Table, tolerance, reasons, old_res, new_res) -> ResourceDiff:
-    rd = ResourceDiff(name, "unchanged", old_schema=old.schema_descriptor, new_schema=new.schema_descriptor)
+def _resource(name, old, new, a: pa.Table, b: pa.Table, tolerance, reasons) -> ResourceDiff:
+    rd = ResourceDiff(name, "unchanged", new_schema=new.schema_descriptor)
     # descriptive metadata; storage (path, format...) is no change when the rows are the same
     meta = _metadata(old.descriptor, new.descriptor, skip={"name", "schema", "data"})
     for m in meta:
@@ -408,7 +402,7 @@ def _resource(name, old, new, a: pa.Table, b: pa.Table, tolerance, reasons, old_
                                                   and r.field in set(renames) | set(renames.values()))]
         for o, n in renames.items():
             reasons.append(Reason("major", "field-renamed", name, n, f"was {o!r}"))
-    _rows(rd, a, b, key, renames, tolerance, old.schema, new.schema)
+    _rows(rd, a, b, key, renames, tolerance, new.schema.field_names)
     n = rd.rows
     if n["removed"]:
         reasons.append(Reason("major", "rows-removed", name, detail=_n(n["removed"], "row")))
@@ -645,7 +639,8 @@ def _equal_columns(x: pa.ChunkedArray, y: pa.ChunkedArray, tolerance: float) -> 
 
 
 def _rows(rd: ResourceDiff, a: pa.Table, b: pa.Table, key: list[str], renames: dict[str, str], tolerance: float,
-          old_schema: Schema, new_schema: Schema) -> None:
+          fields: list[str]) -> None:
+    """Rows removed, added and modified, matched on ``key``; ``fields`` are the new schema's, in order."""
     name = rd.name
     if not key:
         _rows_by_identity(rd, a, b, renames)
@@ -665,7 +660,7 @@ def _rows(rd: ResourceDiff, a: pa.Table, b: pa.Table, key: list[str], renames: d
     back = {v: k for k, v in renames.items()}
     changed_any = np.zeros(len(po), bool)
     per_field: list[tuple[str, str, np.ndarray]] = []
-    for fname in new_schema.field_names:
+    for fname in fields:
         if fname in key:
             continue
         oname = back.get(fname, fname)
@@ -761,7 +756,7 @@ def _hashable(row: tuple) -> tuple:
     return tuple(tuple(v) if isinstance(v, list) else v for v in row)
 
 
-def _reference_rules(out: dict[str, ResourceDiff], old_res, new_res, reasons: list[Reason]) -> None:
+def _reference_rules(out: dict[str, ResourceDiff], new_res, reasons: list[Reason]) -> None:
     """Changed values that other rows point at are major; a reference moved to a newly added row is minor."""
     for name, res in new_res.items():
         for fk in res.schema.foreign_keys:
