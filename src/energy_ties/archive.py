@@ -97,8 +97,6 @@ def unpack(archive: Path, dest: Path, *, max_bytes: int = MAX_UNPACKED_BYTES,
             except FileExistsError:
                 raise ArchiveError(f"{label}: entry {info.filename!r} appears twice") from None
             except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
-                if isinstance(exc, ArchiveError):
-                    raise
                 raise ArchiveError(f"{label}: entry {info.filename!r} is corrupt ({exc})") from None
 
 

@@ -258,10 +258,8 @@ def open_source(source: str | os.PathLike | None) -> Package:
     from .versioning import is_version
 
     if source is not None and not os.path.exists(os.fspath(source)) and is_version(os.fspath(source)):
-        try:
-            from .download import download
-        except ImportError:  # pragma: no cover - downloads ship with releases support
-            raise DiffError(f"{source}: no such file, and downloading releases is not available") from None
+        from .download import download
+
         return open_package(download(os.fspath(source)))
     return open_package(source)
 
