@@ -8,42 +8,26 @@ from __future__ import annotations
 
 import os
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterator
-
-
-@contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; on success it replaces ``target``, on error it is removed."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        with open(tmp_path, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp_path, target)
-    except BaseException:
-        tmp_path.unlink(missing_ok=True)
-        raise
-
-
-@contextmanager
-def atomic_open(target: Path, mode: str = "w", **kwargs) -> Iterator[IO]:
-    """Open a temporary file for writing; it replaces ``target`` when the block ends without error."""
-    with atomic_path(target) as tmp:
-        with open(tmp, mode, **kwargs) as fh:
-            yield fh
-
-
-def write_text(target: Path, text: str) -> None:
-    with atomic_open(target, "w", encoding="utf-8", newline="") as fh:
-        fh.write(text)
 
 
 def write_bytes(target: Path, data: bytes) -> None:
-    with atomic_open(target, "wb") as fh:
-        fh.write(data)
+    """Write ``data`` to a temporary file beside ``target`` (mode 0600, as mkstemp makes it), fsync it and
+    rename it over ``target``; on any error the temporary file is removed and ``target`` left as it was."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with open(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_text(target: Path, text: str) -> None:
+    """``text`` as UTF-8, line endings as given, written atomically."""
+    write_bytes(target, text.encode("utf-8"))
