@@ -309,6 +309,18 @@ def test_offline_with_a_cache(server, cache):
     assert_clean(cache, server, {VERSION})
 
 
+def test_offline_latest_is_the_highest_cached_version(server, cache):
+    for version in ("9.9.9", "9.10.0"):
+        entries = dict(RELEASED)
+        descriptor = json.loads(entries["datapackage.json"])
+        descriptor["version"] = version
+        entries["datapackage.json"] = json.dumps(descriptor).encode()
+        server.publish(version, archive.reproducible_zip(entries))
+    get(server, cache, VERSION)
+    folder = get(server, cache, "9.9.9")  # fetches (and keeps) the index listing 9.10.0 too
+    assert get(server, cache, "latest", offline=True) == folder  # 9.10.0 is known but not cached
+
+
 def cli(*args, env=None, **kw):
     return subprocess.run([sys.executable, "-m", "energy_ties.cli", *args], capture_output=True, text=True,
                           env={**os.environ, **(env or {})}, **kw)

@@ -310,12 +310,12 @@ def _resolve(version: str = "latest", *, base_url: str | None = None, cache: str
     if version in _releases(bundled):  # known at install time: no index needed, the bundled hash decides
         return s, name, _releases(bundled)[version]
     where, known = _known(s, bundled)
-    if version == "latest":
-        candidates = [v for v in known if not s.offline or _cached(s, known[v], name)]
-        if not candidates:
-            raise DownloadError(f"no release is in the cache {s.cache} and downloads are off (ENERGY_TIES_OFFLINE): "
-                                "download one once online")
-        return s, name, known[max(candidates, key=version_key)]
+    if version == "latest":  # offline, the newest cached release: check from the top down
+        for v in sorted(known, key=version_key, reverse=True):
+            if not s.offline or _cached(s, known[v], name):
+                return s, name, known[v]
+        raise DownloadError(f"no release is in the cache {s.cache} and downloads are off (ENERGY_TIES_OFFLINE): "
+                            "download one once online")
     if version not in known:
         listed = ", ".join(sorted(known, key=version_key)) or "none"
         raise DownloadError(f"version {version} is not in the release index {where} (known: {listed})")
