@@ -12,6 +12,7 @@ refused unless forced.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -116,17 +117,19 @@ def release_files(root: Path) -> tuple[dict, str, dict[str, bytes]]:
 
 # ---------------------------------------------------------------- the index
 
-def index_schema() -> dict:
+@functools.lru_cache(maxsize=None)
+def _index_validator():
+    """The validator of the release index's JSON Schema (shipped with the library), read and built once."""
+    import jsonschema
+
     from .package import bundled_package_path
 
-    return read_json(bundled_package_path().parent / "schemas" / INDEX_SCHEMA)
+    return jsonschema.Draft202012Validator(read_json(bundled_package_path().parent / "schemas" / INDEX_SCHEMA))
 
 
 def index_problems(index: Any) -> list[str]:
     """Why ``index`` is not a valid release index (its JSON Schema, then what a schema cannot say)."""
-    import jsonschema
-
-    validator = jsonschema.Draft202012Validator(index_schema())
+    validator = _index_validator()
     problems = [f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}"
                 for e in sorted(validator.iter_errors(index), key=lambda e: list(map(str, e.absolute_path)))]
     if problems:
