@@ -178,11 +178,15 @@ def verified(folder: Path, sha256: str) -> bool:
     return all(file_sha256(folder / rel) == h for rel, h in files.items())
 
 
+def _archive_ok(path: Path, sha256: str) -> bool:
+    """Whether the archive at ``path`` is there with the SHA-256 ``sha256``."""
+    return path.is_file() and file_sha256(path) == sha256
+
+
 def _cached(s: Settings, entry: dict, name: str) -> bool:
     """Whether the release can be served without the network."""
-    path = _archive_path(s, entry, name)
     return (verified(_folder(s, entry["version"]), entry["sha256"])
-            or (path.is_file() and file_sha256(path) == entry["sha256"]))
+            or _archive_ok(_archive_path(s, entry, name), entry["sha256"]))
 
 
 # ---------------------------------------------------------------- fetching
@@ -257,7 +261,7 @@ def _get_archive(s: Settings, entry: dict, name: str) -> Path:
     """The verified archive in the cache: kept, or downloaded (again, when the kept one no longer matches)."""
     path = _archive_path(s, entry, name)
     if s.offline:
-        if path.is_file() and file_sha256(path) == entry["sha256"]:
+        if _archive_ok(path, entry["sha256"]):
             return path
         raise DownloadError(f"version {entry['version']} is not in the cache {s.cache} and downloads are off "
                             "(ENERGY_TIES_OFFLINE): download it once online")

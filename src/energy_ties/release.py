@@ -144,8 +144,9 @@ def index_problems(index: Any) -> list[str]:
                             f"expected {archive_name(index['name'], r['version'])!r}")
     if versions != sorted(versions, key=version_key):
         problems.append("releases: not sorted by version")
-    if index["latest"] != max(versions, key=version_key):
-        problems.append(f"latest: {index['latest']} is not the highest version {max(versions, key=version_key)}")
+    highest = max(versions, key=version_key)
+    if index["latest"] != highest:
+        problems.append(f"latest: {index['latest']} is not the highest version {highest}")
     return problems
 
 
@@ -193,14 +194,15 @@ def build(root: Path, *, force: bool = False) -> tuple[dict, str]:
     archive = folder / entry["file"]
     if old == entry and archive.is_file() and sha256(archive.read_bytes()) == entry["sha256"]:
         return entry, "unchanged"
-    if old is not None and old["sha256"] != entry["sha256"] and not force:
+    replaced = old is not None and old["sha256"] != entry["sha256"]
+    if replaced and not force:
         raise ReleaseError(
             f"version {version} is already released with SHA-256 {old['sha256']}, and these files build to "
             f"{entry['sha256']}: released versions are immutable; bump the version in {DESCRIPTOR} "
             "(or pass --force to replace the release)")
     write_bytes(archive, data)
     write_text(folder / INDEX, index_json(name, [r for r in releases if r["version"] != version] + [entry]))
-    return entry, "replaced" if old is not None and old["sha256"] != entry["sha256"] else "built"
+    return entry, "replaced" if replaced else "built"
 
 
 def check(root: Path) -> list[str]:
@@ -232,7 +234,8 @@ def check(root: Path) -> list[str]:
             problems.append(f"{path}: missing (version {r['version']} is in the index)")
             continue
         data = path.read_bytes()
-        if len(data) != r["size"] or sha256(data) != r["sha256"]:
-            problems.append(f"{path}: {len(data)} bytes with SHA-256 {sha256(data)}, the index says "
+        got = sha256(data)
+        if len(data) != r["size"] or got != r["sha256"]:
+            problems.append(f"{path}: {len(data)} bytes with SHA-256 {got}, the index says "
                             f"{r['size']} bytes with SHA-256 {r['sha256']}")
     return problems
