@@ -11,13 +11,25 @@ import tempfile
 from pathlib import Path
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_bytes(target: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``target`` (mode 0600, as mkstemp makes it), fsync it and
-    rename it over ``target``; on any error the temporary file is removed and ``target`` left as it was."""
+    """Write ``data`` to a temporary file beside ``target``, fsync it and rename it over ``target``; on any
+    error the temporary file is removed and ``target`` left as it was.
+
+    The file gets the mode a plain ``open(target, "wb")`` would give it (0666 less the umask), not
+    mkstemp's private 0600: these are published files (README, schemas, release archives, the index).
+    """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o666 & ~_umask())
         with open(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
