@@ -58,3 +58,15 @@ def test_frictionless_validates_the_package():
 
     report = validate(str(ROOT / "datapackage.json"))
     assert report.valid, report.flatten(["type", "message"])
+
+
+def test_our_package_schema_admits_the_list_field_type_as_the_profile_check_does():
+    from energy_ties.descriptor import profile_errors
+
+    descriptor = json.loads(json.dumps(DESCRIPTOR))
+    descriptor["resources"][0]["schema"] = {"fields": [{"name": "tags", "type": "list", "delimiter": ";"}]}
+    assert list(profile_errors("datapackage", descriptor)) == []
+    schema = json.loads((ROOT / "schemas" / "energy-ties-package.json").read_text())
+    errors = package_validator(schema).iter_errors(descriptor)
+    # our schema still wants the schema as a path; the list field itself is not an error
+    assert [list(e.absolute_path) for e in errors] == [["resources", 0, "schema"]]

@@ -69,8 +69,14 @@ def _with_list_type(schema: dict) -> dict:
 
 
 @lru_cache(maxsize=None)
+def patched_profile(name: str) -> dict:
+    """A bundled profile as validation applies it: with the v2 `list` field type added."""
+    return _with_list_type(profile(name))
+
+
+@lru_cache(maxsize=None)
 def _validator(name: str) -> jsonschema.protocols.Validator:
-    schema = _with_list_type(profile(name))
+    schema = patched_profile(name)
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 

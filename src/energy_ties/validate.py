@@ -141,10 +141,10 @@ def package_validator(schema: dict) -> jsonschema.protocols.Validator:
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT7
 
-    from .descriptor import V2, profile
+    from .descriptor import V2, patched_profile
 
     registry = Registry().with_resources(
-        (V2 + f"{name}.json", Resource.from_contents(profile(name), default_specification=DRAFT7))
+        (V2 + f"{name}.json", Resource.from_contents(patched_profile(name), default_specification=DRAFT7))
         for name in ("datapackage", "dataresource", "tableschema", "tabledialect"))
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema, registry=registry, format_checker=cls.FORMAT_CHECKER)
