@@ -81,7 +81,8 @@ def _validator(name: str) -> jsonschema.protocols.Validator:
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
-def _pointer(path: Any) -> str:
+def pointer(path: Any) -> str:
+    """The JSON pointer of an error's place in the instance (``/`` for the whole)."""
     return "/" + "/".join(str(p) for p in path) if path else "/"
 
 
@@ -90,11 +91,16 @@ def _message(err: jsonschema.ValidationError) -> str:
     text = best.message
     if len(text) > 200:
         text = text[:199] + "…"
-    return f"{_pointer(best.absolute_path)}: {text}"
+    return f"{pointer(best.absolute_path)}: {text}"
+
+
+def sorted_errors(validator: jsonschema.protocols.Validator, instance: Any) -> list[jsonschema.ValidationError]:
+    """A validator's errors on ``instance``, in the order of their place in it."""
+    return sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path)))
 
 
 def profile_errors(name: str, instance: Any) -> Iterator[jsonschema.ValidationError]:
-    yield from sorted(_validator(name).iter_errors(instance), key=lambda e: list(map(str, e.absolute_path)))
+    yield from sorted_errors(_validator(name), instance)
 
 
 def check_package(pkg: Package) -> list[Error]:

@@ -13,9 +13,11 @@ import os
 from pathlib import Path
 
 import jsonschema
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT7
 
 from . import rowschema, rules
-from .descriptor import check_package
+from .descriptor import PROFILE_NAMES, V2, check_package, patched_profile, pointer, sorted_errors
 from .package import Package, open_package, read_json
 from .report import Collector, Error, Report, finish
 from .tablecheck import check_foreign_key, check_table, order_cell_errors
@@ -130,22 +132,16 @@ def check_package_schema(pkg: Package) -> list[Error]:
     schema = read_json(path)
     validator = package_validator(schema)
     out = []
-    for err in sorted(validator.iter_errors(pkg.descriptor), key=lambda e: list(map(str, e.absolute_path))):
-        where = "/" + "/".join(map(str, err.absolute_path))
-        out.append(Error("package-error", None, None, None, f"{where}: {err.message[:200]}"))
+    for err in sorted_errors(validator, pkg.descriptor):
+        out.append(Error("package-error", None, None, None, f"{pointer(err.absolute_path)}: {err.message[:200]}"))
     return out
 
 
 def package_validator(schema: dict) -> jsonschema.protocols.Validator:
     """A validator for our package schema, resolving the official profile it builds on offline."""
-    from referencing import Registry, Resource
-    from referencing.jsonschema import DRAFT7
-
-    from .descriptor import V2, patched_profile
-
     registry = Registry().with_resources(
         (V2 + f"{name}.json", Resource.from_contents(patched_profile(name), default_specification=DRAFT7))
-        for name in ("datapackage", "dataresource", "tableschema", "tabledialect"))
+        for name in PROFILE_NAMES)
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema, registry=registry, format_checker=cls.FORMAT_CHECKER)
 
