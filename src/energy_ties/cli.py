@@ -119,15 +119,11 @@ def cmd_verify_evidence(args: argparse.Namespace) -> int:
 
 def cmd_schemas(args: argparse.Namespace) -> int:
     from .package import open_package
-    from .rowschema import dumps, row_schema
+    from .rowschema import row_schema_files
 
     stale = []
     with open_package(args.path) as pkg:
-        for r in pkg.resources:
-            if r.schema_path is None or r.schema_descriptor is None:
-                continue
-            target = r.schema_path.parent.parent / "rows" / r.schema_path.name
-            text = dumps(row_schema(r.schema_descriptor, r.name))
+        for _, target, text in row_schema_files(pkg):
             if not target.is_file() or target.read_text(encoding="utf-8") != text:
                 stale.append(target)
                 if args.write:

@@ -103,16 +103,12 @@ def _check_tables(pkg: Package, collector: Collector, block_bytes: int | None) -
 def check_row_schemas(pkg: Package) -> list[Error]:
     """Committed row JSON Schemas (``.../rows/NAME.json`` beside ``.../tables/NAME.json``) must be current."""
     out = []
-    for res in pkg.resources:
-        if res.schema_path is None or res.schema_descriptor is None or res.schema_path.parent.name != "tables":
-            continue
-        committed = res.schema_path.parent.parent / "rows" / res.schema_path.name
+    for res, committed, expected in rowschema.row_schema_files(pkg):
         if not committed.is_file():
             if rules.applies(pkg, "auto"):
                 out.append(Error("row-schema-mismatch", res.name, None, None,
                                  f"{committed.name}: the row JSON Schema of {res.name} is missing"))
             continue
-        expected = rowschema.dumps(rowschema.row_schema(res.schema_descriptor, res.name))
         if committed.read_text(encoding="utf-8") != expected:
             out.append(Error("row-schema-mismatch", res.name, None, None,
                              f"schemas/rows/{committed.name} differs from what the Table Schema generates; "
