@@ -272,6 +272,8 @@ def _open_resource(root: Path, index: int, rd: dict, remote_dir: Path | None) ->
             res.paths.append(path)
     elif "data" not in rd:
         res.problems.append(("resource-error", f"{what}: has neither 'path' nor 'data'"))
+    if rd.get("format") is not None and not isinstance(rd["format"], str):
+        res.problems.append(("resource-error", f"{what}: format must be a string, got {rd['format']!r}"))
     # schema, inline or by path
     schema = rd.get("schema")
     if isinstance(schema, str):
