@@ -226,11 +226,20 @@ def cmd_versions(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------- parser
 
+class _Version(argparse.Action):
+    """``--version``, reading the installed version only when asked: the lookup is slow."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from . import __version__
+
+        print(f"energy-ties {__version__}")
+        parser.exit()
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="energy-ties", description=__doc__.splitlines()[0])
-    from . import __version__
-
-    p.add_argument("--version", action="version", version=f"energy-ties {__version__}")
+    p.add_argument("--version", action=_Version, nargs=0, default=argparse.SUPPRESS,
+                   help="show program's version number and exit")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     s = sub.add_parser("info", help="package version, resources and row counts")

@@ -13,7 +13,6 @@ import json
 import os
 import re
 import tempfile
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,6 +99,8 @@ def resolve_inside(root: Path, rel: Any, what: str) -> Path:
 
 def fetch_remote(url: str, dest_dir: Path, what: str) -> Path:
     """Download ``url`` into ``dest_dir`` (bounded in size) for ``allow_remote`` validation."""
+    import urllib.request  # here, not at the top: it is slow to import and only remote data needs it
+
     target = dest_dir / f"remote-{len(list(dest_dir.iterdir()))}"
     try:
         with urllib.request.urlopen(url, timeout=60) as resp, open(target, "wb") as out:
