@@ -103,6 +103,11 @@ def profile_errors(name: str, instance: Any) -> Iterator[jsonschema.ValidationEr
     yield from sorted_errors(_validator(name), instance)
 
 
+def _repeated(names: list[str]) -> list[str]:
+    """The names used more than once, sorted."""
+    return sorted({n for n in names if names.count(n) > 1})
+
+
 def check_package(pkg: Package) -> list[Error]:
     """Profile and consistency errors of a package descriptor and its resources' schemas and dialects."""
     out: list[Error] = []
@@ -118,12 +123,13 @@ def check_package(pkg: Package) -> list[Error]:
         else:
             out.append(Error("package-error", None, None, None, _message(err)))
     names = [r.name for r in pkg.resources]
-    for dup in sorted({n for n in names if names.count(n) > 1}):
+    for dup in _repeated(names):
         out.append(Error("package-error", None, None, None, f"resource name {dup!r} is used more than once"))
+    resource_names = set(names)
     for res in pkg.resources:
         for kind, message in res.problems:
             out.append(Error(kind, res.name, None, None, message))
-        out.extend(check_schema(res, set(names)))
+        out.extend(check_schema(res, resource_names))
     return out
 
 
@@ -140,15 +146,16 @@ def check_schema(res: Resource, resource_names: set[str]) -> list[Error]:
     if schema is None:
         return out
     names = schema.field_names
-    for dup in sorted({n for n in names if names.count(n) > 1}):
+    for dup in _repeated(names):
         out.append(Error("schema-error", res.name, None, dup, f"field name {dup!r} is used more than once"))
     known = set(names)
     for f in schema.fields:
         if f.type not in SUPPORTED:
             out.append(Error("field-error", res.name, None, f.name, f"field {f.name!r}: unknown type {f.type!r}"))
             continue
+        allowed = {*SUPPORTED[f.type], "unique"}
         for c in f.constraints:
-            if c not in SUPPORTED[f.type] + ["unique"] + (["jsonSchema"] if f.type in ("object", "array") else []):
+            if c not in allowed:
                 out.append(Error("field-error", res.name, None, f.name,
                                  f'field {f.name!r}: constraint "{c}" is not supported by type "{f.type}"'))
     for key in [schema.primary_key, *schema.unique_keys]:
