@@ -79,24 +79,28 @@ def _check_tables(pkg: Package, collector: Collector, block_bytes: int | None) -
     for res in pkg.resources:
         if res.name not in results:
             continue
+        header_names = {f.name for f in res.schema.fields}
         for order, fk in enumerate(res.schema.foreign_keys, start=1):
             target = fk.resource or res.name
             child = results[res.name].keys.get(fk.fields)
             if child is None or target not in results or not results[res.name].readable:
                 continue
-            header_names = {f.name for f in res.schema.fields}
             if not set(fk.fields) <= header_names:
                 continue
             parent = results[target].keys.get(fk.reference_fields)
             check_foreign_key(child, parent, fk.fields, target, fk.reference_fields, res.name, collector, order)
+    # each table's errors in frictionless's order; finish() sorts by resource first, keeping this order within one
+    by_resource: dict[str | None, list[Error]] = {}
+    for e in collector.errors:
+        by_resource.setdefault(e.resource, []).append(e)
     for res in pkg.resources:
-        if res.name in results:
+        mine = by_resource.get(res.name)
+        if res.name in results and mine:
+            read = set(results[res.name].numbers)
             checked_fks = [fk.fields for fk in res.schema.foreign_keys
-                           if (fk.resource or res.name) in results and set(fk.fields) <= set(results[res.name].numbers)]
-            mine = [e for e in collector.errors if e.resource == res.name]
-            if mine:
-                others = [e for e in collector.errors if e.resource != res.name]
-                collector.errors = others + order_cell_errors(mine, results[res.name], checked_fks)
+                           if (fk.resource or res.name) in results and set(fk.fields) <= read]
+            by_resource[res.name] = order_cell_errors(mine, results[res.name], checked_fks)
+    collector.errors = [e for errors in by_resource.values() for e in errors]
     return {name: r.rows for name, r in results.items()}
 
 
