@@ -105,8 +105,7 @@ def cmd_verify_evidence(args: argparse.Namespace) -> int:
         if sources is None or evidence is None:
             err.print("energy-ties verify-evidence: the sources or evidence table cannot be read; run validate")
             return 1
-        found, problems = rules.load_texts(texts, sources)
-        problems += rules.verify_spans(evidence, found)
+        found, problems = rules.verify_evidence(texts, sources, evidence)
         for p in problems:
             print(f"{p.resource}:{p.row}:{p.field}: {p.type}: {p.message}")
         checked = sum(1 for e in evidence if e.get("source") in found)

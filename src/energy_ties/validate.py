@@ -1,9 +1,10 @@
 """Validate a data package: descriptor, tables, keys across tables, row schemas, our own rules.
 
 One core for the library (:func:`validate`) and the command line
-(``energy-ties validate``). Each table is read once, in bounded batches; the
-key columns needed for references are kept from that single pass and
-compared at the end.
+(``energy-ties validate``). Each table is read once for its checks, in bounded
+batches; the key columns needed for references are kept from that single pass
+and compared at the end. When energy-ties' own rules apply, they read the
+package's own (small) tables a second time, as text.
 """
 
 from __future__ import annotations
