@@ -54,7 +54,7 @@ def cmd_info(args: argparse.Namespace) -> int:
         if out.is_terminal:
             out.print(str(pkg.descriptor.get("title") or pkg.descriptor.get("name")), style="bold")
         print(f"package {pkg.descriptor.get('name')} version {version} (library {__version__})")
-        print(f"descriptor {pkg.descriptor_path if args.path else pkg.descriptor_path}")
+        print(f"descriptor {pkg.descriptor_path}")
         _table("resources", ["resource", "rows", "file"], rows)
     return 0
 

@@ -59,7 +59,7 @@ def validate(path: str | os.PathLike | None = None, *, texts: str | os.PathLike 
             checked.append("energy-ties-rules")
             if texts is not None:
                 checked.append("evidence-spans")
-        errors, total = finish(collector, limit_errors, [r.name for r in pkg.resources])
+        errors, total = finish(collector, [r.name for r in pkg.resources])
         return Report(package=pkg.source_label, version=pkg.version, errors=errors, error_count=total,
                       rows=rows, limit_errors=limit_errors, checked=checked)
 
