@@ -58,3 +58,19 @@ def test_bad_json_is_one_line_and_exit_2(tmp_path):
     assert r.returncode == 2
     assert r.stderr.strip().count("\n") == 0 and "not valid JSON (line 1, column 2" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_schemas_write_stays_inside_the_package(tmp_path):
+    # a Table Schema file at the package root has no schemas/rows/ beside it: nothing to check or write,
+    # and above all nothing written to ../rows/ outside the package folder (here named "tables", too)
+    for folder in (tmp_path / "pkg", tmp_path / "tables"):
+        path = write_package(folder, {"t": ({"fields": [{"name": "n", "type": "integer"}]}, "n\n1\n")})
+        descriptor = json.loads(path.read_text())
+        (folder / "t.json").write_text(json.dumps(descriptor["resources"][0]["schema"]))
+        descriptor["resources"][0]["schema"] = "t.json"
+        path.write_text(json.dumps(descriptor))
+        for args in (["schemas", str(path)], ["schemas", "--write", str(path)]):
+            r = run(*args)
+            assert r.returncode == 0 and r.stdout.strip() == "row JSON Schemas are current", r.stdout + r.stderr
+        assert not (tmp_path / "rows").exists()
+        assert run("validate", str(path)).returncode == 0

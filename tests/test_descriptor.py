@@ -58,3 +58,30 @@ def test_frictionless_validates_the_package():
 
     report = validate(str(ROOT / "datapackage.json"))
     assert report.valid, report.flatten(["type", "message"])
+
+
+def test_our_package_schema_admits_the_list_field_type_as_the_profile_check_does():
+    from energy_ties.descriptor import profile_errors
+
+    descriptor = json.loads(json.dumps(DESCRIPTOR))
+    descriptor["resources"][0]["schema"] = {"fields": [{"name": "tags", "type": "list", "delimiter": ";"}]}
+    assert list(profile_errors("datapackage", descriptor)) == []
+    schema = json.loads((ROOT / "schemas" / "energy-ties-package.json").read_text())
+    errors = package_validator(schema).iter_errors(descriptor)
+    # our schema still wants the schema as a path; the list field itself is not an error
+    assert [list(e.absolute_path) for e in errors] == [["resources", 0, "schema"]]
+
+
+def test_one_profile_violation_is_one_error(tmp_path):
+    import shutil
+
+    from energy_ties.validate import validate
+
+    for top in ("data", "schemas"):
+        shutil.copytree(ROOT / top, tmp_path / top)
+    descriptor = json.loads(json.dumps(DESCRIPTOR))
+    descriptor["keywords"] = "notalist"  # the official profile says an array; our schema applies that profile too
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    report = validate(tmp_path)
+    assert [(e.type, e.message) for e in report.errors] == [("package-error", "/keywords: 'notalist' is not of type 'array'")]
+    assert report.error_count == 1

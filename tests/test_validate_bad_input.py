@@ -138,3 +138,20 @@ def test_a_zip_with_an_entry_escaping_the_folder(tmp_path, entry):
 def test_bad_arguments_exit_2():
     assert run("--limit-errors", "many").returncode == 2
     assert run("--profile", "strict").returncode == 2
+
+
+def test_a_format_that_is_not_a_string(tmp_path):
+    path = write_package(tmp_path, {"t": (INT, "id,text\n1,a\n")})
+    descriptor = json.loads(path.read_text())
+    descriptor["resources"][0]["format"] = 5
+    path.write_text(json.dumps(descriptor))
+    r = run("--json", str(path))
+    assert r.returncode == 1, r.stdout + r.stderr
+    messages = [e["message"] for e in json.loads(r.stdout)["errors"]]
+    assert errors(r) == [("resource-error", "t", None, None)] * 2, messages
+    assert messages == ["/resources/0/format: 5 is not of type 'string'", "resource 't': format must be a string, got 5"]
+    from energy_ties import load
+    from energy_ties.errors import PackageReadError
+
+    with pytest.raises(PackageReadError, match="format must be a string"):
+        load("t", path=path)

@@ -20,28 +20,25 @@ from __future__ import annotations
 
 import sys
 import types
-from importlib import metadata as _metadata
-from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from .errors import EnergyTiesError
-from .package import bundled_package_path
 
 if TYPE_CHECKING:  # imported on first use, so that the command line starts without pandas
+    from pathlib import Path
+
     from .diff import apply, diff
     from .download import download
     from .load import load
     from .validate import validate
 
-try:
-    __version__ = _metadata.version("energy-ties")
-except _metadata.PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
+    __version__: str
 
 
 def package_path() -> Path:
     """Path of the bundled ``datapackage.json`` (open it with frictionless, or read it yourself)."""
+    from .package import bundled_package_path
+
     return bundled_package_path()
 
 
@@ -59,6 +56,15 @@ _LAZY = {"load": ".load", "validate": ".validate", "diff": ".diff", "apply": ".d
 def __getattr__(name: str):
     if name == "__data_version__":
         return data_version()
+    if name == "__version__":  # looked up on first use: reading the installed metadata is slow
+        from importlib import metadata
+
+        try:
+            value = metadata.version("energy-ties")
+        except metadata.PackageNotFoundError:  # running from a source tree that is not installed
+            value = "0+unknown"
+        globals()[name] = value
+        return value
     if name in _LAZY:
         import importlib
 

@@ -54,7 +54,7 @@ def cmd_info(args: argparse.Namespace) -> int:
         if out.is_terminal:
             out.print(str(pkg.descriptor.get("title") or pkg.descriptor.get("name")), style="bold")
         print(f"package {pkg.descriptor.get('name')} version {version} (library {__version__})")
-        print(f"descriptor {pkg.descriptor_path if args.path else pkg.descriptor_path}")
+        print(f"descriptor {pkg.descriptor_path}")
         _table("resources", ["resource", "rows", "file"], rows)
     return 0
 
@@ -105,8 +105,7 @@ def cmd_verify_evidence(args: argparse.Namespace) -> int:
         if sources is None or evidence is None:
             err.print("energy-ties verify-evidence: the sources or evidence table cannot be read; run validate")
             return 1
-        found, problems = rules.load_texts(texts, sources)
-        problems += rules.verify_spans(evidence, found)
+        found, problems = rules.verify_evidence(texts, sources, evidence)
         for p in problems:
             print(f"{p.resource}:{p.row}:{p.field}: {p.type}: {p.message}")
         checked = sum(1 for e in evidence if e.get("source") in found)
@@ -119,15 +118,11 @@ def cmd_verify_evidence(args: argparse.Namespace) -> int:
 
 def cmd_schemas(args: argparse.Namespace) -> int:
     from .package import open_package
-    from .rowschema import dumps, row_schema
+    from .rowschema import row_schema_files
 
     stale = []
     with open_package(args.path) as pkg:
-        for r in pkg.resources:
-            if r.schema_path is None or r.schema_descriptor is None:
-                continue
-            target = r.schema_path.parent.parent / "rows" / r.schema_path.name
-            text = dumps(row_schema(r.schema_descriptor, r.name))
+        for _, target, text in row_schema_files(pkg):
             if not target.is_file() or target.read_text(encoding="utf-8") != text:
                 stale.append(target)
                 if args.write:
@@ -229,11 +224,20 @@ def cmd_versions(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------- parser
 
+class _Version(argparse.Action):
+    """``--version``, reading the installed version only when asked: the lookup is slow."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from . import __version__
+
+        print(f"energy-ties {__version__}")
+        parser.exit()
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="energy-ties", description=__doc__.splitlines()[0])
-    from . import __version__
-
-    p.add_argument("--version", action="version", version=f"energy-ties {__version__}")
+    p.add_argument("--version", action=_Version, nargs=0, default=argparse.SUPPRESS,
+                   help="show program's version number and exit")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     s = sub.add_parser("info", help="package version, resources and row counts")

@@ -69,13 +69,20 @@ def _with_list_type(schema: dict) -> dict:
 
 
 @lru_cache(maxsize=None)
+def patched_profile(name: str) -> dict:
+    """A bundled profile as validation applies it: with the v2 `list` field type added."""
+    return _with_list_type(profile(name))
+
+
+@lru_cache(maxsize=None)
 def _validator(name: str) -> jsonschema.protocols.Validator:
-    schema = _with_list_type(profile(name))
+    schema = patched_profile(name)
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
-def _pointer(path: Any) -> str:
+def pointer(path: Any) -> str:
+    """The JSON pointer of an error's place in the instance (``/`` for the whole)."""
     return "/" + "/".join(str(p) for p in path) if path else "/"
 
 
@@ -84,11 +91,21 @@ def _message(err: jsonschema.ValidationError) -> str:
     text = best.message
     if len(text) > 200:
         text = text[:199] + "…"
-    return f"{_pointer(best.absolute_path)}: {text}"
+    return f"{pointer(best.absolute_path)}: {text}"
+
+
+def sorted_errors(validator: jsonschema.protocols.Validator, instance: Any) -> list[jsonschema.ValidationError]:
+    """A validator's errors on ``instance``, in the order of their place in it."""
+    return sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path)))
 
 
 def profile_errors(name: str, instance: Any) -> Iterator[jsonschema.ValidationError]:
-    yield from sorted(_validator(name).iter_errors(instance), key=lambda e: list(map(str, e.absolute_path)))
+    yield from sorted_errors(_validator(name), instance)
+
+
+def _repeated(names: list[str]) -> list[str]:
+    """The names used more than once, sorted."""
+    return sorted({n for n in names if names.count(n) > 1})
 
 
 def check_package(pkg: Package) -> list[Error]:
@@ -106,12 +123,13 @@ def check_package(pkg: Package) -> list[Error]:
         else:
             out.append(Error("package-error", None, None, None, _message(err)))
     names = [r.name for r in pkg.resources]
-    for dup in sorted({n for n in names if names.count(n) > 1}):
+    for dup in _repeated(names):
         out.append(Error("package-error", None, None, None, f"resource name {dup!r} is used more than once"))
+    resource_names = set(names)
     for res in pkg.resources:
         for kind, message in res.problems:
             out.append(Error(kind, res.name, None, None, message))
-        out.extend(check_schema(res, set(names)))
+        out.extend(check_schema(res, resource_names))
     return out
 
 
@@ -128,15 +146,16 @@ def check_schema(res: Resource, resource_names: set[str]) -> list[Error]:
     if schema is None:
         return out
     names = schema.field_names
-    for dup in sorted({n for n in names if names.count(n) > 1}):
+    for dup in _repeated(names):
         out.append(Error("schema-error", res.name, None, dup, f"field name {dup!r} is used more than once"))
     known = set(names)
     for f in schema.fields:
         if f.type not in SUPPORTED:
             out.append(Error("field-error", res.name, None, f.name, f"field {f.name!r}: unknown type {f.type!r}"))
             continue
+        allowed = {*SUPPORTED[f.type], "unique"}
         for c in f.constraints:
-            if c not in SUPPORTED[f.type] + ["unique"] + (["jsonSchema"] if f.type in ("object", "array") else []):
+            if c not in allowed:
                 out.append(Error("field-error", res.name, None, f.name,
                                  f'field {f.name!r}: constraint "{c}" is not supported by type "{f.type}"'))
     for key in [schema.primary_key, *schema.unique_keys]:

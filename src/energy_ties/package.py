@@ -13,7 +13,6 @@ import json
 import os
 import re
 import tempfile
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,31 +27,23 @@ _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 MAX_REMOTE_BYTES = 512 * 1024**2
 
 
-def _bundled(packaged: str, checkout: str) -> Path | None:
+def _bundled(packaged: str, checkout: str, what: str) -> Path:
     """A file shipped in the wheel's ``package/`` folder, or its source tree copy when run from a checkout."""
     here = Path(__file__).resolve().parent
     for candidate in (here / "package" / packaged, here.parents[1] / checkout):
         if candidate.is_file():
             return candidate
-    return None
+    raise PackageReadError(f"{here / 'package' / packaged}: the bundled {what} is missing; reinstall energy-ties")
 
 
 def bundled_package_path() -> Path:
     """The ``datapackage.json`` shipped with the library (or the source tree's, when run from a checkout)."""
-    path = _bundled(DESCRIPTOR, DESCRIPTOR)
-    if path is None:
-        raise PackageReadError(f"{Path(__file__).resolve().parent / 'package' / DESCRIPTOR}: the bundled data "
-                               "package is missing; reinstall energy-ties")
-    return path
+    return _bundled(DESCRIPTOR, DESCRIPTOR, "data package")
 
 
 def bundled_index_path() -> Path:
     """The release index as it stood when the library was released (``releases/index.json`` in a checkout)."""
-    path = _bundled("releases-index.json", "releases/index.json")
-    if path is None:
-        raise PackageReadError(f"{Path(__file__).resolve().parent / 'package' / 'releases-index.json'}: the "
-                               "bundled release index is missing; reinstall energy-ties")
-    return path
+    return _bundled("releases-index.json", "releases/index.json", "release index")
 
 
 def read_json(path: Path, label: str | None = None) -> Any:
@@ -100,6 +91,8 @@ def resolve_inside(root: Path, rel: Any, what: str) -> Path:
 
 def fetch_remote(url: str, dest_dir: Path, what: str) -> Path:
     """Download ``url`` into ``dest_dir`` (bounded in size) for ``allow_remote`` validation."""
+    import urllib.request  # here, not at the top: it is slow to import and only remote data needs it
+
     target = dest_dir / f"remote-{len(list(dest_dir.iterdir()))}"
     try:
         with urllib.request.urlopen(url, timeout=60) as resp, open(target, "wb") as out:
@@ -123,7 +116,6 @@ class Resource:
     """
 
     name: str
-    index: int
     descriptor: dict
     paths: list[Path] = field(default_factory=list)
     schema: Schema | None = None
@@ -135,10 +127,6 @@ class Resource:
     @property
     def inline(self) -> Any:
         return self.descriptor.get("data")
-
-    @property
-    def is_table(self) -> bool:
-        return self.schema is not None
 
     @property
     def encoding(self) -> str:
@@ -256,7 +244,7 @@ def _resolve(root: Path, rel: Any, what: str, remote_dir: Path | None) -> Path:
 
 def _open_resource(root: Path, index: int, rd: dict, remote_dir: Path | None) -> Resource:
     name = rd.get("name") if isinstance(rd.get("name"), str) else f"resource-{index + 1}"
-    res = Resource(name=name, index=index, descriptor=rd)
+    res = Resource(name=name, descriptor=rd)
     what = f"resource {name!r}"
     # data paths
     raw_paths = rd.get("path")
@@ -272,6 +260,8 @@ def _open_resource(root: Path, index: int, rd: dict, remote_dir: Path | None) ->
             res.paths.append(path)
     elif "data" not in rd:
         res.problems.append(("resource-error", f"{what}: has neither 'path' nor 'data'"))
+    if rd.get("format") is not None and not isinstance(rd["format"], str):
+        res.problems.append(("resource-error", f"{what}: format must be a string, got {rd['format']!r}"))
     # schema, inline or by path
     schema = rd.get("schema")
     if isinstance(schema, str):

@@ -113,10 +113,10 @@ class Report:
         return self.valid
 
 
-def finish(collector: Collector, limit: int, resources: list[str]) -> tuple[list[Error], int]:
-    """Errors in frictionless's order (package first, then resource by resource), cut to ``limit``."""
+def finish(collector: Collector, resources: list[str]) -> tuple[list[Error], int]:
+    """Errors in frictionless's order (package first, then resource by resource), cut to the collector's limit."""
     order: dict[str | None, int] = {None: -1}
     for i, name in enumerate(resources):
         order.setdefault(name, i)
     ordered = sorted(collector.errors, key=lambda e: e.sort_key(order))
-    return ordered[:limit], collector.total
+    return ordered[:collector.limit], collector.total

@@ -162,3 +162,23 @@ def row_schema(table_schema: dict, name: str) -> dict:
 def dumps(schema: dict) -> str:
     """The canonical text of a generated schema, as committed."""
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def row_schema_files(pkg: Any) -> list[tuple[Any, Any, str]]:
+    """(resource, row schema path, its expected text) of an open package's resources.
+
+    Only a Table Schema file in a ``tables/`` folder inside the package has a
+    committed row schema: ``rows/NAME.json`` beside that folder. Anything else
+    is left out, so that no row schema is read or written outside the package.
+    """
+    out = []
+    root = pkg.root.resolve()
+    for res in pkg.resources:
+        path = res.schema_path
+        if path is None or res.schema_descriptor is None:
+            continue
+        tables = path.parent
+        if tables.name != "tables" or root not in tables.parents:
+            continue
+        out.append((res, tables.parent / "rows" / path.name, dumps(row_schema(res.schema_descriptor, res.name))))
+    return out

@@ -102,9 +102,8 @@ def check(pkg: Package, texts: Path | None = None) -> list[Error]:
     out += _contested(t)
     out += _quotes(t)
     if texts is not None and t["sources"] is not None and t["evidence"] is not None:
-        found, errs = load_texts(texts, t["sources"])
-        out += errs
-        out += verify_spans(t["evidence"], found)
+        _, errors = verify_evidence(texts, t["sources"], t["evidence"])
+        out += errors
     return out
 
 
@@ -135,6 +134,13 @@ def _evidence(t: dict) -> Iterable[Error]:
         for r in t[name]:
             if r["id"] not in covered[name]:
                 yield Error("evidence-missing", name, r["_row"], "id", f"{r['id']}: no evidence row supports it")
+
+
+def verify_evidence(texts: Path, sources: list[dict[str, str]],
+                    evidence: list[dict[str, str]]) -> tuple[dict[str, str], list[Error]]:
+    """The source texts found in ``texts``, and the errors of the sources and evidence spans against them."""
+    found, errors = load_texts(texts, sources)
+    return found, errors + verify_spans(evidence, found)
 
 
 def verify_spans(evidence: list[dict[str, str]], texts: dict[str, str]) -> list[Error]:
