@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import calendar
 import datetime as dt
 import json
 import re
@@ -41,9 +40,6 @@ _NUM_FAST = r"^[+-]?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]{1,2})?$"
 _MAX_FAST_DIGITS = 15
 _DATE_FAST = r"^[1-9][0-9]{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
 _YEAR_FAST = r"^[0-9]{4}$"
-
-#: Types whose values are held as Python objects (no vectorised path).
-PYTHON_TYPES = ("time", "datetime", "yearmonth", "duration", "geopoint", "geojson", "object", "array", "any", "list")
 
 
 @dataclass
@@ -506,7 +502,3 @@ def parse(raw: pa.Array, f: Field) -> Parsed:
         else:
             values[i] = v
     return Parsed(values, missing, invalid)
-
-
-def days_in_month(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]

@@ -248,9 +248,6 @@ class TableReader:
 
     def _take_header(self, rows: list[list[str]]) -> list[str]:
         d = self.dialect
-        if not d.header or not d.header_rows:
-            width = max((len(r) for r in rows), default=0)
-            return [f"field{i + 1}" for i in range(width)]
         header_rows = [rows[i - 1] for i in d.header_rows if i - 1 < len(rows)]
         width = max((len(r) for r in header_rows), default=0)
         labels = []

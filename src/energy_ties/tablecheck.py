@@ -84,12 +84,8 @@ def typed_constraint(value: Any, f: Field) -> Any:
     return None
 
 
-def _float_exact(value: Any) -> bool:
-    if isinstance(value, int):
-        return abs(value) < 2**53
-    if isinstance(value, Decimal):
-        return cells._fits_float(value) and value.is_finite()
-    return False
+def _float_exact(value: Decimal) -> bool:
+    return cells._fits_float(value) and value.is_finite()
 
 
 @dataclass
@@ -177,9 +173,7 @@ class FieldCheck:
             if name not in self.bounds:
                 return np.zeros(len(valid), bool)
             bound = self.bounds[name]
-            if isinstance(bound, Decimal):
-                bound = float(bound)
-            elif self.field.type == "number":
+            if self.field.type == "number":
                 bound = float(bound)
             ok = getattr(pc, {"ge": "greater_equal", "le": "less_equal", "gt": "greater",
                               "lt": "less"}[BOUNDS[name]])(values, pa.scalar(bound, values.type))
@@ -207,8 +201,6 @@ class FieldCheck:
             allowed = self.enum if name == "enum" else self.categories
             if self.field.type == "number":
                 allowed = [float(v) for v in allowed]
-            elif self.field.type == "date":
-                allowed = [v for v in allowed]
             try:
                 pa.array(allowed, values.type)
             except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
