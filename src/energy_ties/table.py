@@ -146,6 +146,8 @@ def _open_bytes(resource: Resource):
 
 
 _ROW_IN_MESSAGE = re.compile(r"Row #(\d+)")
+# what surrogateescape turns undecodable bytes into
+_SURROGATE = re.compile("[\udc80-\udcff]")
 
 
 class TableReader:
@@ -212,7 +214,7 @@ class TableReader:
         try:
             for cells in csv.reader(text, **self.dialect.python()):
                 row += 1
-                if utf8 and any(_has_surrogate(c) for c in cells):
+                if utf8 and any(_SURROGATE.search(c) for c in cells):
                     raise SourceError("encoding-error", "the data is not valid UTF-8", row)
                 yield cells
         except UnicodeDecodeError as exc:
@@ -308,7 +310,7 @@ class TableReader:
                 raise SourceError("source-error", f"CSV cannot be parsed: {exc}", 1) from None
             finally:
                 text.detach()
-        if any(_has_surrogate(label) for label in first):
+        if any(_SURROGATE.search(label) for label in first):
             raise SourceError("encoding-error", "the header is not valid UTF-8", 1)
         return first
 
@@ -432,10 +434,6 @@ def _batch_from_rows(rows: list[tuple[int, list[str]]], width: int) -> Batch:
         for i in range(width):
             cols[i].append(cells[i] if i < len(cells) else None)
     return Batch([pa.array(c, pa.string()) for c in cols], np.array([n for n, _ in rows], np.int64), ragged)
-
-
-def _has_surrogate(text: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in text)
 
 
 def _inline_cell(value: Any) -> str | None:
