@@ -87,9 +87,8 @@ class Dialect:
     @classmethod
     def of(cls, resource: Resource) -> "Dialect":
         d = resource.dialect or {}
-        fmt = (resource.descriptor.get("format") or "").lower()
-        first = resource.paths[0].suffix.lower() if resource.paths else ""
-        delim = d.get("delimiter", "\t" if fmt == "tsv" or first == ".tsv" else ",")
+        fmt, suffix = _format(resource)
+        delim = d.get("delimiter", "\t" if fmt == "tsv" or suffix == ".tsv" else ",")
         rows = d.get("headerRows", [1]) if d.get("header", True) else []
         return cls(
             delimiter=delim, quote_char=d.get("quoteChar", '"'), double_quote=d.get("doubleQuote", True),
@@ -139,6 +138,17 @@ class ChainedFiles(io.RawIOBase):
         super().close()
 
 
+def _format(resource: Resource) -> tuple[str, str]:
+    """The declared format and the first path's suffix, lower-case ("" where absent)."""
+    fmt = (resource.descriptor.get("format") or "").lower()
+    suffix = resource.paths[0].suffix.lower() if resource.paths else ""
+    return fmt, suffix
+
+
+def _is_utf8(encoding: str) -> bool:
+    return encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
+
+
 def _open_bytes(resource: Resource):
     if len(resource.paths) == 1:
         return open(resource.paths[0], "rb")
@@ -170,14 +180,12 @@ class TableReader:
         if self.resource.inline is not None:
             yield from self._python_batches(self._inline_rows())
             return
-        fmt = (self.resource.descriptor.get("format") or "").lower()
-        suffix = self.resource.paths[0].suffix.lower() if self.resource.paths else ""
+        fmt, suffix = _format(self.resource)
         if fmt not in ("", "csv", "tsv") or (not fmt and suffix not in (".csv", ".tsv", ".txt", "")):
             raise SourceError("format-error", f"format {fmt or suffix!r} is not supported (CSV and TSV are)")
         if self._is_empty():
             raise SourceError("source-error", "the source is empty")
-        encoding = self.resource.encoding.lower().replace("_", "-")
-        if (self.dialect.arrow_ok and encoding in ("utf-8", "utf8", "utf-8-sig")
+        if (self.dialect.arrow_ok and _is_utf8(self.resource.encoding)
                 and not (self.empty_lines_matter and self._has_empty_line())):
             yield from self._arrow_batches()
         else:
@@ -205,7 +213,7 @@ class TableReader:
             codecs.lookup(enc)
         except LookupError:
             raise SourceError("encoding-error", f"unknown encoding {enc!r}") from None
-        utf8 = enc.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
+        utf8 = _is_utf8(enc)
         raw = _open_bytes(self.resource)
         # for UTF-8, bad bytes become surrogates so that the row holding them can be named
         text = io.TextIOWrapper(raw, encoding="utf-8-sig" if utf8 else enc, newline="",
