@@ -337,7 +337,7 @@ def _cast_all(raw: pa.Array, missing: np.ndarray, to: pa.DataType) -> pa.Array |
     and ``strptime`` accept, with the same values, so success means every cell
     is valid; on failure the caller sorts canonical cells from the rest.
     """
-    present = pc.if_else(pa.array(missing), pa.nulls(len(raw), raw.type), raw) if missing.any() else raw
+    present = _null_where(raw, missing) if missing.any() else raw
     try:
         values = pc.cast(present, to)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -347,6 +347,11 @@ def _cast_all(raw: pa.Array, missing: np.ndarray, to: pa.DataType) -> pa.Array |
         if low is not None and low < -719162:  # before 0001-01-01, which Python's dates cannot hold
             return None
     return values
+
+
+def _null_where(raw: pa.Array, mask: np.ndarray) -> pa.Array:
+    """``raw`` with nulls where ``mask`` is True."""
+    return pc.if_else(pa.array(mask), pa.nulls(len(raw), raw.type), raw)
 
 
 def _fits_float(value: Decimal) -> bool:
@@ -367,7 +372,7 @@ def parse(raw: pa.Array, f: Field) -> Parsed:
     ftype = f.type
 
     if ftype == "string" and f.format == "default":
-        return Parsed(pc.if_else(pa.array(missing), pa.nulls(n, pa.string()), raw), missing, np.zeros(n, bool))
+        return Parsed(_null_where(raw, missing), missing, np.zeros(n, bool))
 
     if ftype == "boolean":
         t, fl = np.zeros(n, bool), np.zeros(n, bool)
@@ -490,7 +495,7 @@ def parse(raw: pa.Array, f: Field) -> Parsed:
         invalid = np.zeros(n, bool)
         for i, v in slow.items():
             invalid[i] = v is None
-        return Parsed(pa.array(raw.to_pylist(), pa.string(), mask=missing | invalid), missing, invalid)
+        return Parsed(_null_where(raw, missing | invalid), missing, invalid)
 
     # everything else: exact Python reader for each present cell, values held as Python objects
     slow = _slow(raw, present, reader(f))
