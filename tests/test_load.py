@@ -103,3 +103,14 @@ def test_a_value_outside_an_enum_is_an_error_not_a_silent_gap(tmp_path):
     path = write_package(tmp_path, {"t": (schema, "kind\na\nz\n")})
     with pytest.raises(PackageReadError, match="row 3, field 'kind': 'z' is not one of its values"):
         energy_ties.load("t", path=path)
+
+
+@pytest.mark.parametrize("dialect", [{"header": False}, {"header": False, "skipInitialSpace": True}], ids=["arrow", "python"])
+def test_a_table_without_a_header_loads_its_fields_by_position(tmp_path, dialect):
+    schema = {"fields": [{"name": "id", "type": "integer"}, {"name": "kind", "type": "string"}]}
+    path = write_package(tmp_path, {"t": (schema, "1,a\n2,b\n")})
+    package = json.loads(path.read_text())
+    package["resources"][0]["dialect"].update(dialect)
+    path.write_text(json.dumps(package))
+    frame = energy_ties.load("t", path=path)
+    assert frame["id"].tolist() == [1, 2] and frame["kind"].tolist() == ["a", "b"]

@@ -78,8 +78,7 @@ class Dialect:
     double_quote: bool = True
     escape_char: str | None = None
     skip_initial_space: bool = False
-    header: bool = True
-    header_rows: tuple[int, ...] = (1,)
+    header_rows: tuple[int, ...] = (1,)  # () when there is no header ("header": false or "headerRows": [])
     header_join: str = " "
     comment_char: str | None = None
     comment_rows: tuple[int, ...] = ()
@@ -93,7 +92,7 @@ class Dialect:
         return cls(
             delimiter=delim, quote_char=d.get("quoteChar", '"'), double_quote=d.get("doubleQuote", True),
             escape_char=d.get("escapeChar"), skip_initial_space=d.get("skipInitialSpace", False),
-            header=bool(d.get("header", True)), header_rows=tuple(rows), header_join=d.get("headerJoin", " "),
+            header_rows=tuple(rows), header_join=d.get("headerJoin", " "),
             comment_char=d.get("commentChar"), comment_rows=tuple(d.get("commentRows", [])),
         )
 
@@ -251,7 +250,7 @@ class TableReader:
     # -- header
 
     def _data_width(self, labels: list[str]) -> int:
-        """Cells per row: the header's; an empty header line (no labels) leaves the schema's fields to decide."""
+        """Cells per row: the header's; no header, or an empty header line, leaves the schema's fields to decide."""
         if not labels and self.resource.schema is not None:
             return len(self.resource.schema.fields)
         return len(labels)
@@ -272,19 +271,18 @@ class TableReader:
         d = self.dialect
         rows = iter(rows)
         head: list[list[str]] = []
-        skip_to = max(d.header_rows) if (d.header and d.header_rows) else 0
         number = 0
-        for _ in range(skip_to):
+        for _ in range(max(d.header_rows, default=0)):
             r = next(rows, None)
             if r is None:
                 break
             number += 1
             head.append(r)
-        if d.header and d.header_rows:
-            if not head:
-                raise SourceError("source-error", "the source is empty")
-            self.labels = self._take_header(head)
-        width = self._data_width(self.labels) if self.labels is not None else None
+        if d.header_rows and not head:
+            raise SourceError("source-error", "the source is empty")
+        # without a header the labels are empty, as frictionless has them: fields are taken by position
+        self.labels = self._take_header(head) if d.header_rows else []
+        width = self._data_width(self.labels)
         pending: list[tuple[int, list[str]]] = []
         for r in rows:
             number += 1
@@ -292,17 +290,12 @@ class TableReader:
                 continue
             if d.comment_char and r and r[0].startswith(d.comment_char):
                 continue
-            if width is None:  # no header: the first row fixes the width
-                width = len(r)
-                self.labels = [f"field{i + 1}" for i in range(width)]
             pending.append((number, r))
             if len(pending) >= PY_BATCH_ROWS:
                 yield _batch_from_rows(pending, width)
                 pending = []
-        if self.labels is None:
-            self.labels = []
         if pending:
-            yield _batch_from_rows(pending, width or 0)
+            yield _batch_from_rows(pending, width)
 
     # -- Arrow path
 
@@ -345,8 +338,8 @@ class TableReader:
 
     def _arrow_pass(self, block_bytes: int) -> Iterator[Batch]:
         d = self.dialect
-        first = self._read_header_width()
-        width = max(self._data_width(first), 1)
+        self.labels = self._read_header_width() if d.header_rows else []  # no header: see _python_batches
+        width = max(self._data_width(self.labels), 1)
         names = [f"c{i}" for i in range(width)]
         bad: list[tuple[int, str]] = []
 
@@ -369,7 +362,7 @@ class TableReader:
             except pa.ArrowInvalid as exc:
                 raise _source_error(exc) from None
             next_row = 1  # record number of the next row Arrow hands us
-            header_pending = d.header
+            header_pending = bool(d.header_rows)
             consumed = 0  # how many entries of ``bad`` are already placed
             bad_numbers: list[int] = []
             while True:
@@ -388,15 +381,12 @@ class TableReader:
                     next_row = int(rows[-1]) + 1
                 columns = [rb.column(i) for i in range(width)]
                 if header_pending and n:
-                    self.labels = first
                     columns = [c.slice(1) for c in columns]
                     rows = rows[1:]
                     header_pending = False
                 ragged_here = [(num, text) for num, text in bad if rows.size and num <= rows[-1]
                                and num not in self._placed]
                 yield self._with_ragged(columns, rows, ragged_here)
-            if header_pending:
-                self.labels = first
             leftover = [(num, text) for num, text in bad if num not in self._placed]
             if leftover:
                 yield self._with_ragged([pa.array([], pa.string()) for _ in range(width)],

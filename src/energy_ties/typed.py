@@ -120,7 +120,10 @@ def _empty_type(f: Field) -> pa.DataType:
 
 
 def _positions(labels: list[str], names: list[str], label: str) -> list[int]:
-    """Where each schema field sits in the header (by name; the header must hold them all)."""
+    """Where each schema field sits in the data: by name in the header, which must hold them all;
+    by position when there is no header (as the validator pairs them)."""
+    if not labels:
+        return list(range(len(names)))
     index = {name: i for i, name in reversed(list(enumerate(labels)))}
     out = []
     for name in names:
