@@ -377,7 +377,6 @@ def check_table(resource: Resource, collector: Collector, wanted_keys: set[tuple
     header: Header | None = None
     checks: list[FieldCheck] = []
     pk = schema.primary_key
-    unique_fields: list[str] = []
     collect = set(wanted_keys)
     for uk in schema.unique_keys:
         collect.add(tuple(uk))
@@ -390,17 +389,16 @@ def check_table(resource: Resource, collector: Collector, wanted_keys: set[tuple
                 for fc in checks:
                     for problem in fc.problems:
                         collector.add(Error("field-error", name, None, fc.field.name, problem))
-                handler_names = {f.name for f in header.handlers}
-                unique_fields = [f.name for f in header.handlers if f.unique]
-                result.unique_fields = unique_fields
-                result.numbers = {f.name: n for f, n in zip(header.handlers, header.numbers)}
-                if pk and set(pk) <= handler_names:
+                result.unique_fields = [f.name for f in header.handlers if f.unique]
+                for f, n in zip(header.handlers, header.numbers):
+                    result.numbers.setdefault(f.name, n)  # a name given twice: its first column
+                if pk and set(pk) <= set(result.numbers):
                     result.primary_key = tuple(pk)
                     collect.add(tuple(pk))
-                for u in unique_fields:
+                for u in result.unique_fields:
                     collect.add((u,))
+                by_name = {f.name: f for f in header.handlers}
                 for k in collect:
-                    by_name = {f.name: f for f in header.handlers}
                     result.keys[k] = KeyColumns(k, tuple(key_family(by_name.get(n)) for n in k))
             _check_batch(batch, checks, name, collector, result)
     except SourceError as exc:
@@ -410,8 +408,8 @@ def check_table(resource: Resource, collector: Collector, wanted_keys: set[tuple
         collector.add(Error("source-error", name, None, None, f"{resource.label}: the source is empty"))
         result.readable = False
     elif header is None and result.readable:
-        header = _start(reader, schema, name, collector)
-    _finish_keys(result, schema, unique_fields, name, collector, header)
+        _start(reader, schema, name, collector)  # no rows: the header's errors still count
+    _finish_keys(result, schema, name, collector)
     return result
 
 
@@ -496,13 +494,12 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _finish_keys(result: TableResult, schema: Schema, unique_fields: list[str], name: str,
-                 collector: Collector, header: Header | None) -> None:
+def _finish_keys(result: TableResult, schema: Schema, name: str, collector: Collector) -> None:
     # unique constraint, field by field: nulls never collide
-    for u in unique_fields:
+    for u in result.unique_fields:
         table = result.keys[(u,)].table()
         table = table.filter(pc.is_valid(table["k0"]))
-        number = _field_number(header, u)
+        number = result.numbers[u]
         for row, first in duplicates(table, ["k0"]):
             collector.add(Error("unique-error", name, row, u,
                                 f'Row at position "{row}" has unique constraint violation in field '
@@ -533,15 +530,6 @@ def _finish_keys(result: TableResult, schema: Schema, unique_fields: list[str], 
             collector.add(Error("unique-error", name, row, ",".join(uk),
                                 f'Row at position "{row}" violates the unique key ({", ".join(uk)}): '
                                 f'the same as in the row at position {first}', constraint="uniqueKeys", order=1))
-
-
-def _field_number(header: Header | None, name: str) -> int | None:
-    if header is None:
-        return None
-    for f, n in zip(header.handlers, header.numbers):
-        if f.name == name:
-            return n
-    return None
 
 
 def check_foreign_key(child: KeyColumns, parent: KeyColumns | None, fields: tuple[str, ...], ref_resource: str,
