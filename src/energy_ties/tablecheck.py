@@ -148,23 +148,25 @@ class FieldCheck:
         out = []
         f = self.field
         valid = active & ~parsed.missing & ~parsed.invalid
-        python_cells = parsed.is_python or self.python_mode
-        exotic = _only(parsed.exotic, len(valid)) & valid
         names = list(self.constraints) + (["categories"] if self.categories is not None else [])
         for name in names:
-            if name == "required":
-                mask = active & parsed.missing
-            elif python_cells:
-                mask = self._python_mask(name, raw, parsed, valid)
-            else:  # vectorised over the typed values; exotic cells (null there) checked one by one
-                mask = self._arrow_mask(name, parsed.values, valid & ~exotic)
-                if exotic.any():
-                    mask = mask | self._python_mask(name, raw, parsed, exotic)
+            mask = active & parsed.missing if name == "required" else self.breaks(name, raw, parsed, valid)
             if mask.any():
                 note = ("value is not one of the field's categories" if name == "categories"
                         else _note(name, f.constraints.get(name, True)))
                 out.append((name, mask, note))
         return out
+
+    def breaks(self, name: str, raw: pa.Array, parsed: cells.Parsed, valid: np.ndarray) -> np.ndarray:
+        """Rows of ``valid`` whose value breaks constraint ``name`` (any but required)."""
+        if parsed.is_python or self.python_mode:
+            return self._python_mask(name, raw, parsed, valid)
+        # vectorised over the typed values; exotic cells (null there) checked one by one
+        exotic = _only(parsed.exotic, len(valid)) & valid
+        mask = self._arrow_mask(name, parsed.values, valid & ~exotic)
+        if exotic.any():
+            mask = mask | self._python_mask(name, raw, parsed, exotic)
+        return mask
 
     def _arrow_mask(self, name: str, values: pa.Array, valid: np.ndarray) -> np.ndarray:
         if not valid.any():

@@ -20,6 +20,7 @@ from . import cells
 from .errors import PackageReadError
 from .package import Resource
 from .table import SourceError, TableReader
+from .tablecheck import FieldCheck
 from .tableschema import Field
 
 
@@ -37,13 +38,26 @@ def _text(value: Any, f: Field) -> str:
     return str(value)
 
 
-def arrow_column(parsed: cells.Parsed, f: Field, label: str, rows: np.ndarray, strict: bool = True) -> pa.Array:
-    """The typed column of a parsed batch; raises on the first value not of its type.
+def _controlled(f: Field) -> tuple[FieldCheck, str] | None:
+    """The validator's check of the field's closed list of values (its categories, else its enum), if any."""
+    if f.controlled is None:
+        return None
+    check = FieldCheck.build(f, 0, required=False)
+    name = "categories" if f.categories is not None else "enum"
+    return (check, name) if getattr(check, name) is not None else None
+
+
+def arrow_column(raw: pa.Array, f: Field, label: str, rows: np.ndarray, strict: bool = True,
+                 controlled: tuple[FieldCheck, str] | None = None) -> pa.Array:
+    """The typed column of a batch's text column; raises on the first value not of its type.
 
     ``strict`` also refuses a missing required value and a value outside the
-    field's categories; without it those rows are read as they are (diff
-    compares releases whatever their validity, which is validate's business).
+    field's categories or enum (checked as the validator checks them, by
+    ``controlled``: see _controlled); without it those rows are read as they
+    are (diff compares releases whatever their validity, which is validate's
+    business).
     """
+    parsed = cells.parse(raw, f)
     if parsed.invalid.any():
         i = int(np.flatnonzero(parsed.invalid)[0])
         raise PackageReadError(
@@ -51,16 +65,14 @@ def arrow_column(parsed: cells.Parsed, f: Field, label: str, rows: np.ndarray, s
     if strict and f.required and parsed.missing.any():
         i = int(np.flatnonzero(parsed.missing)[0])
         raise PackageReadError(f"{label}: row {rows[i]}, field {f.name!r}: a value is required")
-    if strict and f.categories is not None and not parsed.is_python:
-        allowed = [cells.reader(f)(str(v)) if not isinstance(v, str) or f.type != "string" else v
-                   for v in f.categories]
-        present = ~parsed.missing
-        ok = cells.to_numpy_bool(cells.equals_any(parsed.values, [a for a in allowed if a is not None]))
-        bad = np.flatnonzero(present & ~ok)
+    if strict and controlled is not None:
+        check, name = controlled
+        bad = np.flatnonzero(check.breaks(name, raw, parsed, ~parsed.missing))
         if len(bad):
             i = int(bad[0])
+            what = "categories" if name == "categories" else "values"
             raise PackageReadError(f"{label}: row {rows[i]}, field {f.name!r}: "
-                                   f"{parsed.values[i].as_py()!r} is not one of its categories")
+                                   f"{parsed.python_value(i)!r} is not one of its {what}")
     if not parsed.is_python:
         values = parsed.values
         if parsed.exotic:
@@ -91,6 +103,7 @@ def read_typed(resource: Resource, strict: bool = True) -> pa.Table:
     label = resource.label
     schema = resource.schema
     reader = TableReader(resource)
+    controls = [_controlled(f) for f in schema.fields]
     parts: list[pa.Table] = []
     try:
         for batch in reader.batches():
@@ -99,8 +112,8 @@ def read_typed(resource: Resource, strict: bool = True) -> pa.Table:
                 raise PackageReadError(
                     f"{label}: row {r.row}: has {len(r.cells)} cells, the header has {len(batch.columns)}")
             positions = _positions(reader.labels or [], schema.field_names, label)
-            columns = [arrow_column(cells.parse(batch.columns[pos], f), f, label, batch.rows, strict)
-                       for f, pos in zip(schema.fields, positions)]
+            columns = [arrow_column(batch.columns[pos], f, label, batch.rows, strict, control)
+                       for f, pos, control in zip(schema.fields, positions, controls)]
             parts.append(pa.table(columns, names=schema.field_names))
     except SourceError as exc:
         where = f", row {exc.row}" if exc.row else ""
