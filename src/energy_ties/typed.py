@@ -85,7 +85,7 @@ def arrow_column(raw: pa.Array, f: Field, label: str, rows: np.ndarray, strict: 
                 floats[j] = float(v)
             values = pa.array(floats, pa.float64())
         return values
-    objects = [None if parsed.missing[i] else v for i, v in enumerate(parsed.values)]
+    objects = parsed.values.tolist()  # None where missing (and no cell is invalid here)
     if f.type in ("list", "date", "datetime", "time", "any"):
         try:
             return pa.array(objects)
@@ -104,6 +104,7 @@ def read_typed(resource: Resource, strict: bool = True) -> pa.Table:
     schema = resource.schema
     reader = TableReader(resource)
     controls = [_controlled(f) for f in schema.fields]
+    positions: list[int] | None = None  # of the fields in the data, known once the header is read
     parts: list[pa.Table] = []
     try:
         for batch in reader.batches():
@@ -111,7 +112,8 @@ def read_typed(resource: Resource, strict: bool = True) -> pa.Table:
                 r = batch.ragged[0]
                 raise PackageReadError(
                     f"{label}: row {r.row}: has {len(r.cells)} cells, the header has {len(batch.columns)}")
-            positions = _positions(reader.labels or [], schema.field_names, label)
+            if positions is None:
+                positions = _positions(reader.labels or [], schema.field_names, label)
             columns = [arrow_column(batch.columns[pos], f, label, batch.rows, strict, control)
                        for f, pos, control in zip(schema.fields, positions, controls)]
             parts.append(pa.table(columns, names=schema.field_names))
