@@ -11,6 +11,7 @@ import pytest
 import energy_ties
 from conftest import ROOT, write_package
 from energy_ties.errors import PackageReadError
+from energy_ties.validate import validate
 
 RESOURCES = [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]]
 
@@ -103,3 +104,48 @@ def test_a_value_outside_an_enum_is_an_error_not_a_silent_gap(tmp_path):
     path = write_package(tmp_path, {"t": (schema, "kind\na\nz\n")})
     with pytest.raises(PackageReadError, match="row 3, field 'kind': 'z' is not one of its values"):
         energy_ties.load("t", path=path)
+
+
+def _with_dialect(path, **dialect):
+    package = json.loads(path.read_text())
+    package["resources"][0]["dialect"].update(dialect)
+    path.write_text(json.dumps(package))
+    return path
+
+
+def test_number_categories_with_fractions_load_and_refuse_as_validate_does(tmp_path):
+    schema = {"fields": [{"name": "x", "type": "number", "categories": [1.5, 2]}]}
+    path = write_package(tmp_path, {"t": (schema, "x\n1.5\n2\n")})
+    assert validate(str(path)).valid
+    assert energy_ties.load("t", path=path)["x"].tolist() == [1.5, 2.0]
+    path = write_package(tmp_path / "bad", {"t": (schema, "x\n1.5\n3\n")})
+    with pytest.raises(PackageReadError, match=r"^t.csv: row 3, field 'x': 3.0 is not one of its categories$"):
+        energy_ties.load("t", path=path)
+
+
+def test_boolean_categories_are_read_as_booleans_whatever_the_true_values(tmp_path):
+    schema = {"fields": [{"name": "ok", "type": "boolean", "trueValues": ["yes"], "falseValues": ["no"],
+                          "categories": [True]}]}
+    path = write_package(tmp_path, {"t": (schema, "ok\nyes\nyes\n")})
+    assert validate(str(path)).valid
+    assert energy_ties.load("t", path=path)["ok"].tolist() == [True, True]
+    path = write_package(tmp_path / "bad", {"t": (schema, "ok\nyes\nno\n")})
+    with pytest.raises(PackageReadError, match=r"^t.csv: row 3, field 'ok': False is not one of its categories$"):
+        energy_ties.load("t", path=path)
+
+
+def test_a_value_outside_an_enum_is_named_by_its_record_number(tmp_path):
+    # row numbers count records, comment rows included, as validate counts them
+    schema = {"fields": [{"name": "kind", "type": "string", "constraints": {"enum": ["a", "b"]}}]}
+    path = _with_dialect(write_package(tmp_path, {"t": (schema, "kind\n# note\na\nz\n")}), commentChar="#")
+    assert [e.row for e in validate(str(path)).errors] == [4]
+    with pytest.raises(PackageReadError, match=r"^t.csv: row 4, field 'kind': 'z' is not one of its values$"):
+        energy_ties.load("t", path=path)
+
+
+@pytest.mark.parametrize("dialect", [{"header": False}, {"header": False, "skipInitialSpace": True}], ids=["arrow", "python"])
+def test_a_table_without_a_header_loads_its_fields_by_position(tmp_path, dialect):
+    schema = {"fields": [{"name": "id", "type": "integer"}, {"name": "kind", "type": "string"}]}
+    path = _with_dialect(write_package(tmp_path, {"t": (schema, "1,a\n2,b\n")}), **dialect)
+    frame = energy_ties.load("t", path=path)
+    assert frame["id"].tolist() == [1, 2] and frame["kind"].tolist() == ["a", "b"]

@@ -155,3 +155,20 @@ def test_a_format_that_is_not_a_string(tmp_path):
 
     with pytest.raises(PackageReadError, match="format must be a string"):
         load("t", path=path)
+
+
+@pytest.mark.parametrize("dialect", [{"header": False}, {"headerRows": []}], ids=["header-false", "no-header-rows"])
+@pytest.mark.parametrize("path", [{}, {"skipInitialSpace": True}], ids=["arrow", "python"])
+@pytest.mark.parametrize(("data", "expected"), [
+    ("1,a\n2,b\n", []),
+    ("1\n2,b\n", [("missing-cell", "t", 1, "text")]),
+    ("1,a,z\n2,b\n", [("extra-cell", "t", 1, "")]),
+])
+def test_without_a_header_fields_are_taken_by_position(tmp_path, dialect, path, data, expected):
+    # as frictionless reads it: no labels (so no label errors), and each row is compared with the fields
+    descriptor = write_package(tmp_path, {"t": (INT, data)})
+    package = json.loads(descriptor.read_text())
+    package["resources"][0]["dialect"].update(dialect, **path)
+    descriptor.write_text(json.dumps(package))
+    r = run("--json", str(descriptor))
+    assert errors(r) == expected

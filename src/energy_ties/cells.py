@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import calendar
 import datetime as dt
 import json
 import re
@@ -41,9 +40,6 @@ _NUM_FAST = r"^[+-]?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]{1,2})?$"
 _MAX_FAST_DIGITS = 15
 _DATE_FAST = r"^[1-9][0-9]{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
 _YEAR_FAST = r"^[0-9]{4}$"
-
-#: Types whose values are held as Python objects (no vectorised path).
-PYTHON_TYPES = ("time", "datetime", "yearmonth", "duration", "geopoint", "geojson", "object", "array", "any", "list")
 
 
 @dataclass
@@ -122,9 +118,13 @@ def _int_reader(f: Field) -> Callable[[str], Any]:
     return read
 
 
+def _number_options(f: Field) -> bool:
+    """Whether the field sets groupChar, decimalChar or bareNumber: then every cell takes the exact reader."""
+    return any(k in f.descriptor for k in ("groupChar", "decimalChar", "bareNumber"))
+
+
 def _num_reader(f: Field) -> Callable[[str], Any]:
-    d = f.descriptor
-    process = any(k in d for k in ("groupChar", "decimalChar", "bareNumber"))
+    process = _number_options(f)
     group = f.group_char or ""
     dec = f.decimal_char or "."
     bare = f.bare_number
@@ -320,13 +320,28 @@ def reader(f: Field) -> Callable[[str], Any]:
 
 # ---------------------------------------------------------------- column parsing
 
-def _slow(raw: pa.Array, todo: np.ndarray, read: Callable[[str], Any]) -> dict[int, Any]:
-    """Run the exact reader over the cells flagged in ``todo``; returns index -> value (None if invalid)."""
+def _read_exact(raw: pa.Array, todo: np.ndarray, f: Field, into: np.ndarray | None = None,
+                fits: Callable[[Any], bool] = lambda v: True) -> tuple[np.ndarray, dict[int, Any]]:
+    """Run the exact reader over the cells flagged in ``todo``, storing each valid value in ``into`` (when
+    given; numpy converts Decimal to float, date to datetime64); values ``fits`` refuses are kept apart.
+
+    Returns the mask of invalid cells and the values kept apart (``exotic``).
+    """
+    invalid = np.zeros(len(raw), bool)
+    exotic: dict[int, Any] = {}
     idx = np.flatnonzero(todo)
     if not len(idx):
-        return {}
-    cells = raw.take(pa.array(idx)).to_pylist()
-    return {int(i): read(c) for i, c in zip(idx, cells)}
+        return invalid, exotic
+    read = reader(f)
+    for i, cell in zip(idx.tolist(), raw.take(pa.array(idx)).to_pylist()):
+        v = read(cell)
+        if v is None:
+            invalid[i] = True
+        elif not fits(v):
+            exotic[i] = v
+        elif into is not None:
+            into[i] = v
+    return invalid, exotic
 
 
 def cells_longer_than(raw: pa.Array, limit: int) -> np.ndarray:
@@ -341,7 +356,7 @@ def _cast_all(raw: pa.Array, missing: np.ndarray, to: pa.DataType) -> pa.Array |
     and ``strptime`` accept, with the same values, so success means every cell
     is valid; on failure the caller sorts canonical cells from the rest.
     """
-    present = pc.if_else(pa.array(missing), pa.nulls(len(raw), raw.type), raw) if missing.any() else raw
+    present = _null_where(raw, missing) if missing.any() else raw
     try:
         values = pc.cast(present, to)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -353,12 +368,17 @@ def _cast_all(raw: pa.Array, missing: np.ndarray, to: pa.DataType) -> pa.Array |
     return values
 
 
+def _null_where(raw: pa.Array, mask: np.ndarray) -> pa.Array:
+    """``raw`` with nulls where ``mask`` is True."""
+    return pc.if_else(pa.array(mask), pa.nulls(len(raw), raw.type), raw)
+
+
 def _fits_float(value: Decimal) -> bool:
     """True when float64 holds the decimal exactly enough to order it like Decimal does."""
     if not value.is_finite():
         return value.is_infinite()
     t = value.normalize().as_tuple()
-    return len(t.digits) <= 15 and -290 < value.adjusted() < 290
+    return len(t.digits) <= _MAX_FAST_DIGITS and -290 < value.adjusted() < 290
 
 
 def parse(raw: pa.Array, f: Field) -> Parsed:
@@ -371,7 +391,7 @@ def parse(raw: pa.Array, f: Field) -> Parsed:
     ftype = f.type
 
     if ftype == "string" and f.format == "default":
-        return Parsed(pc.if_else(pa.array(missing), pa.nulls(n, pa.string()), raw), missing, np.zeros(n, bool))
+        return Parsed(_null_where(raw, missing), missing, np.zeros(n, bool))
 
     if ftype == "boolean":
         t, fl = np.zeros(n, bool), np.zeros(n, bool)
@@ -393,27 +413,16 @@ def parse(raw: pa.Array, f: Field) -> Parsed:
         ints = np.zeros(n, np.int64)
         if fast.any():
             ints[fast] = pc.cast(raw.filter(pa.array(fast)), pa.int64()).to_numpy()
-        slow = _slow(raw, present & ~fast, reader(f))
-        invalid = np.zeros(n, bool)
-        exotic = {}
-        for i, v in slow.items():
-            if v is None:
-                invalid[i] = True
-            elif -(2**63) <= v < 2**63:
-                ints[i] = v
-            else:
-                exotic[i] = v
+        invalid, exotic = _read_exact(raw, present & ~fast, f, ints, lambda v: -(2**63) <= v < 2**63)
         ok = present & ~invalid
+        ok[list(exotic)] = False
         if ftype == "year":
             ok &= ~(ints > 9999)  # canonical four digits are always within range
-        for i in exotic:
-            ok[i] = False
         return Parsed(pa.array(ints, pa.int64(), mask=~ok), missing, invalid, exotic)
 
     if ftype == "number":
-        whole = None
-        if not any(k in f.descriptor for k in ("groupChar", "decimalChar", "bareNumber")):
-            whole = _cast_all(raw, missing, pa.float64())
+        options = _number_options(f)
+        whole = None if options else _cast_all(raw, missing, pa.float64())
         if whole is not None:
             # Arrow read every cell. It reads as Decimal does all but these, which take the exact path:
             # over 15 characters (maybe over 15 digits), nan and inf words, overflow, and underflow to zero
@@ -425,9 +434,9 @@ def parse(raw: pa.Array, f: Field) -> Parsed:
                 texts = raw.take(pa.array(zero)).to_pylist()
                 odd[zero[[("e" in t or "E" in t) for t in texts]]] = True
             fast = present & ~(long | odd)
-            if fast.all() or not (present & ~fast).any():
+            if not (present & ~fast).any():
                 return Parsed(whole, missing, np.zeros(n, bool))
-        elif any(k in f.descriptor for k in ("groupChar", "decimalChar", "bareNumber")):
+        elif options:
             fast = np.zeros(n, bool)
         else:
             fast = present & _match(raw, _NUM_FAST)
@@ -445,19 +454,9 @@ def parse(raw: pa.Array, f: Field) -> Parsed:
             floats[fast] = values[fast]
         elif fast.any():
             floats[fast] = pc.cast(raw.filter(pa.array(fast)), pa.float64()).to_numpy()
-        slow = _slow(raw, present & ~fast, reader(f))
-        invalid = np.zeros(n, bool)
-        exotic = {}
-        for i, v in slow.items():
-            if v is None:
-                invalid[i] = True
-            elif _fits_float(v):
-                floats[i] = float(v)
-            else:
-                exotic[i] = v
+        invalid, exotic = _read_exact(raw, present & ~fast, f, floats, _fits_float)
         ok = present & ~invalid
-        for i in exotic:
-            ok[i] = False
+        ok[list(exotic)] = False
         return Parsed(pa.array(floats, pa.float64(), mask=~ok), missing, invalid, exotic)
 
     if ftype == "date" and f.format == "default":
@@ -479,34 +478,14 @@ def parse(raw: pa.Array, f: Field) -> Parsed:
             fast[bad_fast] = False  # e.g. 2023-02-29: let the exact reader reject it
             sub_ok = sub.filter(pa.array(good))
             days[fast] = pc.cast(pc.cast(sub_ok, pa.timestamp("s")), pa.date32()).to_numpy(zero_copy_only=False)
-        slow = _slow(raw, present & ~fast, reader(f))
-        invalid = np.zeros(n, bool)
-        for i, v in slow.items():
-            if v is None:
-                invalid[i] = True
-            else:
-                days[i] = np.datetime64(v, "D")
-        ok = present & ~invalid
-        return Parsed(pa.array(days, pa.date32(), mask=~ok), missing, invalid)
+        invalid, _ = _read_exact(raw, present & ~fast, f, days)
+        return Parsed(pa.array(days, pa.date32(), mask=~(present & ~invalid)), missing, invalid)
 
     if ftype == "string":  # formats other than default
-        slow = _slow(raw, present, reader(f))
-        invalid = np.zeros(n, bool)
-        for i, v in slow.items():
-            invalid[i] = v is None
-        return Parsed(pa.array(raw.to_pylist(), pa.string(), mask=missing | invalid), missing, invalid)
+        invalid, _ = _read_exact(raw, present, f)
+        return Parsed(_null_where(raw, missing | invalid), missing, invalid)
 
     # everything else: exact Python reader for each present cell, values held as Python objects
-    slow = _slow(raw, present, reader(f))
     values = np.empty(n, dtype=object)
-    invalid = np.zeros(n, bool)
-    for i, v in slow.items():
-        if v is None:
-            invalid[i] = True
-        else:
-            values[i] = v
+    invalid, _ = _read_exact(raw, present, f, values)
     return Parsed(values, missing, invalid)
-
-
-def days_in_month(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]

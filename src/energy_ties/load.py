@@ -18,7 +18,6 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from .errors import PackageReadError
 from .package import Resource, open_package
 from .tableschema import Field
 from .typed import read_typed
@@ -48,15 +47,10 @@ def _category_value(value: Any, f: Field) -> Any:
     return value
 
 
-def _to_pandas(column: pa.ChunkedArray, f: Field, label: str) -> pd.Series:
+def _to_pandas(column: pa.ChunkedArray, f: Field) -> pd.Series:
     dtype = pandas_dtype(f)
-    if isinstance(dtype, pd.CategoricalDtype):
-        values = column.to_pylist()
-        known = set(dtype.categories)
-        for i, v in enumerate(values):  # an enum value outside the list would silently become NaN
-            if v is not None and v not in known:
-                raise PackageReadError(f"{label}: row {i + 2}, field {f.name!r}: {v!r} is not one of its values")
-        return pd.Series(pd.Categorical(values, dtype=dtype))
+    if isinstance(dtype, pd.CategoricalDtype):  # read_typed has refused values outside the categories or enum
+        return pd.Series(pd.Categorical(column.to_pylist(), dtype=dtype))
     if f.type in ("object", "array", "geojson"):  # held as canonical JSON text in Arrow
         return pd.Series([None if v is None else json.loads(v) for v in column.to_pylist()], dtype=object)
     if dtype is object:
@@ -69,7 +63,7 @@ def read_table(resource: Resource) -> pd.DataFrame:
     """One tabular resource as a DataFrame; raises PackageReadError on any unreadable or invalid row."""
     table = read_typed(resource)
     schema = resource.schema
-    return pd.DataFrame({f.name: _to_pandas(table.column(f.name), f, resource.label) for f in schema.fields})
+    return pd.DataFrame({f.name: _to_pandas(table.column(f.name), f) for f in schema.fields})
 
 
 def load(resource: str | None = None, *, path: str | os.PathLike | None = None,

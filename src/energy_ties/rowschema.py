@@ -35,11 +35,7 @@ def _typed(value: Any, f: Field) -> Any:
         return value
     if isinstance(value, str) and f.type in ("integer", "year", "number", "boolean"):
         read = cells.reader(f)(value)
-        if read is None:
-            return None
-        if f.type == "number":
-            return int(read) if read == read.to_integral_value() else float(read)
-        return read
+        return None if read is None else _json_value(read, f.type)
     return value
 
 
@@ -89,10 +85,8 @@ def _base(f: Field) -> dict:
     elif t == "list":
         item = Field(name=f.name, type=f.item_type or "string")
         items = _base(item)
-        if items.get("type") == "string":
-            items["pattern"] = _anchored(f"[^{_class_escape(f.delimiter)}]*") if len(f.delimiter) == 1 else None
-            if items["pattern"] is None:
-                del items["pattern"]
+        if items.get("type") == "string" and len(f.delimiter) == 1:
+            items["pattern"] = _anchored(f"[^{_class_escape(f.delimiter)}]*")
         s = {"type": "array", "minItems": 1, "items": items}
         if "minLength" in c:
             s["minItems"] = max(1, c["minLength"])
@@ -108,10 +102,9 @@ def _base(f: Field) -> dict:
         s["enum"] = [v for v in values if v is not None]
     # a value that reads as one of the missing values would come back as null
     excluded = []
+    read_cell = cells.reader(f)
     for token in f.missing_values:
-        read = cells.reader(f)(token) if t != "string" or f.format == "default" else token
-        if t == "string" and f.format == "default":
-            read = token
+        read = token if t == "string" else read_cell(token)
         if read is not None:
             excluded.append(_json_value(read, t))
     excluded = [v for v in excluded if v is not None]

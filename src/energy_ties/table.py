@@ -78,8 +78,7 @@ class Dialect:
     double_quote: bool = True
     escape_char: str | None = None
     skip_initial_space: bool = False
-    header: bool = True
-    header_rows: tuple[int, ...] = (1,)
+    header_rows: tuple[int, ...] = (1,)  # () when there is no header ("header": false or "headerRows": [])
     header_join: str = " "
     comment_char: str | None = None
     comment_rows: tuple[int, ...] = ()
@@ -87,14 +86,13 @@ class Dialect:
     @classmethod
     def of(cls, resource: Resource) -> "Dialect":
         d = resource.dialect or {}
-        fmt = (resource.descriptor.get("format") or "").lower()
-        first = resource.paths[0].suffix.lower() if resource.paths else ""
-        delim = d.get("delimiter", "\t" if fmt == "tsv" or first == ".tsv" else ",")
+        fmt, suffix = _format(resource)
+        delim = d.get("delimiter", "\t" if fmt == "tsv" or suffix == ".tsv" else ",")
         rows = d.get("headerRows", [1]) if d.get("header", True) else []
         return cls(
             delimiter=delim, quote_char=d.get("quoteChar", '"'), double_quote=d.get("doubleQuote", True),
             escape_char=d.get("escapeChar"), skip_initial_space=d.get("skipInitialSpace", False),
-            header=bool(d.get("header", True)), header_rows=tuple(rows), header_join=d.get("headerJoin", " "),
+            header_rows=tuple(rows), header_join=d.get("headerJoin", " "),
             comment_char=d.get("commentChar"), comment_rows=tuple(d.get("commentRows", [])),
         )
 
@@ -139,6 +137,17 @@ class ChainedFiles(io.RawIOBase):
         super().close()
 
 
+def _format(resource: Resource) -> tuple[str, str]:
+    """The declared format and the first path's suffix, lower-case ("" where absent)."""
+    fmt = (resource.descriptor.get("format") or "").lower()
+    suffix = resource.paths[0].suffix.lower() if resource.paths else ""
+    return fmt, suffix
+
+
+def _is_utf8(encoding: str) -> bool:
+    return encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
+
+
 def _open_bytes(resource: Resource):
     if len(resource.paths) == 1:
         return open(resource.paths[0], "rb")
@@ -146,6 +155,8 @@ def _open_bytes(resource: Resource):
 
 
 _ROW_IN_MESSAGE = re.compile(r"Row #(\d+)")
+# what surrogateescape turns undecodable bytes into
+_SURROGATE = re.compile("[\udc80-\udcff]")
 
 
 class TableReader:
@@ -168,14 +179,12 @@ class TableReader:
         if self.resource.inline is not None:
             yield from self._python_batches(self._inline_rows())
             return
-        fmt = (self.resource.descriptor.get("format") or "").lower()
-        suffix = self.resource.paths[0].suffix.lower() if self.resource.paths else ""
+        fmt, suffix = _format(self.resource)
         if fmt not in ("", "csv", "tsv") or (not fmt and suffix not in (".csv", ".tsv", ".txt", "")):
             raise SourceError("format-error", f"format {fmt or suffix!r} is not supported (CSV and TSV are)")
         if self._is_empty():
             raise SourceError("source-error", "the source is empty")
-        encoding = self.resource.encoding.lower().replace("_", "-")
-        if (self.dialect.arrow_ok and encoding in ("utf-8", "utf8", "utf-8-sig")
+        if (self.dialect.arrow_ok and _is_utf8(self.resource.encoding)
                 and not (self.empty_lines_matter and self._has_empty_line())):
             yield from self._arrow_batches()
         else:
@@ -203,7 +212,7 @@ class TableReader:
             codecs.lookup(enc)
         except LookupError:
             raise SourceError("encoding-error", f"unknown encoding {enc!r}") from None
-        utf8 = enc.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
+        utf8 = _is_utf8(enc)
         raw = _open_bytes(self.resource)
         # for UTF-8, bad bytes become surrogates so that the row holding them can be named
         text = io.TextIOWrapper(raw, encoding="utf-8-sig" if utf8 else enc, newline="",
@@ -212,7 +221,7 @@ class TableReader:
         try:
             for cells in csv.reader(text, **self.dialect.python()):
                 row += 1
-                if utf8 and any(_has_surrogate(c) for c in cells):
+                if utf8 and any(_SURROGATE.search(c) for c in cells):
                     raise SourceError("encoding-error", "the data is not valid UTF-8", row)
                 yield cells
         except UnicodeDecodeError as exc:
@@ -241,16 +250,13 @@ class TableReader:
     # -- header
 
     def _data_width(self, labels: list[str]) -> int:
-        """Cells per row: the header's; an empty header line (no labels) leaves the schema's fields to decide."""
+        """Cells per row: the header's; no header, or an empty header line, leaves the schema's fields to decide."""
         if not labels and self.resource.schema is not None:
             return len(self.resource.schema.fields)
         return len(labels)
 
     def _take_header(self, rows: list[list[str]]) -> list[str]:
         d = self.dialect
-        if not d.header or not d.header_rows:
-            width = max((len(r) for r in rows), default=0)
-            return [f"field{i + 1}" for i in range(width)]
         header_rows = [rows[i - 1] for i in d.header_rows if i - 1 < len(rows)]
         width = max((len(r) for r in header_rows), default=0)
         labels = []
@@ -265,19 +271,18 @@ class TableReader:
         d = self.dialect
         rows = iter(rows)
         head: list[list[str]] = []
-        skip_to = max(d.header_rows) if (d.header and d.header_rows) else 0
         number = 0
-        for _ in range(skip_to):
+        for _ in range(max(d.header_rows, default=0)):
             r = next(rows, None)
             if r is None:
                 break
             number += 1
             head.append(r)
-        if d.header and d.header_rows:
-            if not head:
-                raise SourceError("source-error", "the source is empty")
-            self.labels = self._take_header(head)
-        width = self._data_width(self.labels) if self.labels is not None else None
+        if d.header_rows and not head:
+            raise SourceError("source-error", "the source is empty")
+        # without a header the labels are empty, as frictionless has them: fields are taken by position
+        self.labels = self._take_header(head) if d.header_rows else []
+        width = self._data_width(self.labels)
         pending: list[tuple[int, list[str]]] = []
         for r in rows:
             number += 1
@@ -285,17 +290,12 @@ class TableReader:
                 continue
             if d.comment_char and r and r[0].startswith(d.comment_char):
                 continue
-            if width is None:  # no header: the first row fixes the width
-                width = len(r)
-                self.labels = [f"field{i + 1}" for i in range(width)]
             pending.append((number, r))
             if len(pending) >= PY_BATCH_ROWS:
                 yield _batch_from_rows(pending, width)
                 pending = []
-        if self.labels is None:
-            self.labels = []
         if pending:
-            yield _batch_from_rows(pending, width or 0)
+            yield _batch_from_rows(pending, width)
 
     # -- Arrow path
 
@@ -311,7 +311,7 @@ class TableReader:
                 raise SourceError("source-error", f"CSV cannot be parsed: {exc}", 1) from None
             finally:
                 text.detach()
-        if any(_has_surrogate(label) for label in first):
+        if any(_SURROGATE.search(label) for label in first):
             raise SourceError("encoding-error", "the header is not valid UTF-8", 1)
         return first
 
@@ -338,8 +338,8 @@ class TableReader:
 
     def _arrow_pass(self, block_bytes: int) -> Iterator[Batch]:
         d = self.dialect
-        first = self._read_header_width()
-        width = max(self._data_width(first), 1)
+        self.labels = self._read_header_width() if d.header_rows else []  # no header: see _python_batches
+        width = max(self._data_width(self.labels), 1)
         names = [f"c{i}" for i in range(width)]
         bad: list[tuple[int, str]] = []
 
@@ -362,7 +362,7 @@ class TableReader:
             except pa.ArrowInvalid as exc:
                 raise _source_error(exc) from None
             next_row = 1  # record number of the next row Arrow hands us
-            header_pending = d.header
+            header_pending = bool(d.header_rows)
             consumed = 0  # how many entries of ``bad`` are already placed
             bad_numbers: list[int] = []
             while True:
@@ -381,15 +381,12 @@ class TableReader:
                     next_row = int(rows[-1]) + 1
                 columns = [rb.column(i) for i in range(width)]
                 if header_pending and n:
-                    self.labels = first
                     columns = [c.slice(1) for c in columns]
                     rows = rows[1:]
                     header_pending = False
                 ragged_here = [(num, text) for num, text in bad if rows.size and num <= rows[-1]
                                and num not in self._placed]
                 yield self._with_ragged(columns, rows, ragged_here)
-            if header_pending:
-                self.labels = first
             leftover = [(num, text) for num, text in bad if num not in self._placed]
             if leftover:
                 yield self._with_ragged([pa.array([], pa.string()) for _ in range(width)],
@@ -435,10 +432,6 @@ def _batch_from_rows(rows: list[tuple[int, list[str]]], width: int) -> Batch:
         for i in range(width):
             cols[i].append(cells[i] if i < len(cells) else None)
     return Batch([pa.array(c, pa.string()) for c in cols], np.array([n for n, _ in rows], np.int64), ragged)
-
-
-def _has_surrogate(text: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in text)
 
 
 def _inline_cell(value: Any) -> str | None:

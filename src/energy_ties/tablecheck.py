@@ -84,12 +84,8 @@ def typed_constraint(value: Any, f: Field) -> Any:
     return None
 
 
-def _float_exact(value: Any) -> bool:
-    if isinstance(value, int):
-        return abs(value) < 2**53
-    if isinstance(value, Decimal):
-        return cells._fits_float(value) and value.is_finite()
-    return False
+def _float_exact(value: Decimal) -> bool:
+    return cells._fits_float(value) and value.is_finite()
 
 
 @dataclass
@@ -152,23 +148,25 @@ class FieldCheck:
         out = []
         f = self.field
         valid = active & ~parsed.missing & ~parsed.invalid
-        python_cells = parsed.is_python or self.python_mode
-        exotic = _only(parsed.exotic, len(valid)) & valid
         names = list(self.constraints) + (["categories"] if self.categories is not None else [])
         for name in names:
-            if name == "required":
-                mask = active & parsed.missing
-            elif python_cells:
-                mask = self._python_mask(name, raw, parsed, valid)
-            else:  # vectorised over the typed values; exotic cells (null there) checked one by one
-                mask = self._arrow_mask(name, parsed.values, valid & ~exotic)
-                if exotic.any():
-                    mask = mask | self._python_mask(name, raw, parsed, exotic)
+            mask = active & parsed.missing if name == "required" else self.breaks(name, raw, parsed, valid)
             if mask.any():
                 note = ("value is not one of the field's categories" if name == "categories"
                         else _note(name, f.constraints.get(name, True)))
                 out.append((name, mask, note))
         return out
+
+    def breaks(self, name: str, raw: pa.Array, parsed: cells.Parsed, valid: np.ndarray) -> np.ndarray:
+        """Rows of ``valid`` whose value breaks constraint ``name`` (any but required)."""
+        if parsed.is_python or self.python_mode:
+            return self._python_mask(name, raw, parsed, valid)
+        # vectorised over the typed values; exotic cells (null there) checked one by one
+        exotic = _only(parsed.exotic, len(valid)) & valid
+        mask = self._arrow_mask(name, parsed.values, valid & ~exotic)
+        if exotic.any():
+            mask = mask | self._python_mask(name, raw, parsed, exotic)
+        return mask
 
     def _arrow_mask(self, name: str, values: pa.Array, valid: np.ndarray) -> np.ndarray:
         if not valid.any():
@@ -177,9 +175,7 @@ class FieldCheck:
             if name not in self.bounds:
                 return np.zeros(len(valid), bool)
             bound = self.bounds[name]
-            if isinstance(bound, Decimal):
-                bound = float(bound)
-            elif self.field.type == "number":
+            if self.field.type == "number":
                 bound = float(bound)
             ok = getattr(pc, {"ge": "greater_equal", "le": "less_equal", "gt": "greater",
                               "lt": "less"}[BOUNDS[name]])(values, pa.scalar(bound, values.type))
@@ -207,8 +203,6 @@ class FieldCheck:
             allowed = self.enum if name == "enum" else self.categories
             if self.field.type == "number":
                 allowed = [float(v) for v in allowed]
-            elif self.field.type == "date":
-                allowed = [v for v in allowed]
             try:
                 pa.array(allowed, values.type)
             except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
@@ -385,7 +379,6 @@ def check_table(resource: Resource, collector: Collector, wanted_keys: set[tuple
     header: Header | None = None
     checks: list[FieldCheck] = []
     pk = schema.primary_key
-    unique_fields: list[str] = []
     collect = set(wanted_keys)
     for uk in schema.unique_keys:
         collect.add(tuple(uk))
@@ -398,17 +391,16 @@ def check_table(resource: Resource, collector: Collector, wanted_keys: set[tuple
                 for fc in checks:
                     for problem in fc.problems:
                         collector.add(Error("field-error", name, None, fc.field.name, problem))
-                handler_names = {f.name for f in header.handlers}
-                unique_fields = [f.name for f in header.handlers if f.unique]
-                result.unique_fields = unique_fields
-                result.numbers = {f.name: n for f, n in zip(header.handlers, header.numbers)}
-                if pk and set(pk) <= handler_names:
+                result.unique_fields = [f.name for f in header.handlers if f.unique]
+                for f, n in zip(header.handlers, header.numbers):
+                    result.numbers.setdefault(f.name, n)  # a name given twice: its first column
+                if pk and set(pk) <= set(result.numbers):
                     result.primary_key = tuple(pk)
                     collect.add(tuple(pk))
-                for u in unique_fields:
+                for u in result.unique_fields:
                     collect.add((u,))
+                by_name = {f.name: f for f in header.handlers}
                 for k in collect:
-                    by_name = {f.name: f for f in header.handlers}
                     result.keys[k] = KeyColumns(k, tuple(key_family(by_name.get(n)) for n in k))
             _check_batch(batch, checks, name, collector, result)
     except SourceError as exc:
@@ -418,8 +410,8 @@ def check_table(resource: Resource, collector: Collector, wanted_keys: set[tuple
         collector.add(Error("source-error", name, None, None, f"{resource.label}: the source is empty"))
         result.readable = False
     elif header is None and result.readable:
-        header = _start(reader, schema, name, collector)
-    _finish_keys(result, schema, unique_fields, name, collector, header)
+        _start(reader, schema, name, collector)  # no rows: the header's errors still count
+    _finish_keys(result, schema, name, collector)
     return result
 
 
@@ -504,13 +496,12 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _finish_keys(result: TableResult, schema: Schema, unique_fields: list[str], name: str,
-                 collector: Collector, header: Header | None) -> None:
+def _finish_keys(result: TableResult, schema: Schema, name: str, collector: Collector) -> None:
     # unique constraint, field by field: nulls never collide
-    for u in unique_fields:
+    for u in result.unique_fields:
         table = result.keys[(u,)].table()
         table = table.filter(pc.is_valid(table["k0"]))
-        number = _field_number(header, u)
+        number = result.numbers[u]
         for row, first in duplicates(table, ["k0"]):
             collector.add(Error("unique-error", name, row, u,
                                 f'Row at position "{row}" has unique constraint violation in field '
@@ -541,15 +532,6 @@ def _finish_keys(result: TableResult, schema: Schema, unique_fields: list[str], 
             collector.add(Error("unique-error", name, row, ",".join(uk),
                                 f'Row at position "{row}" violates the unique key ({", ".join(uk)}): '
                                 f'the same as in the row at position {first}', constraint="uniqueKeys", order=1))
-
-
-def _field_number(header: Header | None, name: str) -> int | None:
-    if header is None:
-        return None
-    for f, n in zip(header.handlers, header.numbers):
-        if f.name == name:
-            return n
-    return None
 
 
 def check_foreign_key(child: KeyColumns, parent: KeyColumns | None, fields: tuple[str, ...], ref_resource: str,

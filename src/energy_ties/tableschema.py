@@ -13,12 +13,6 @@ from typing import Any
 DEFAULT_TRUE = ("true", "True", "TRUE", "1")
 DEFAULT_FALSE = ("false", "False", "FALSE", "0")
 
-#: Types of the Table Schema v2 specification.
-TYPES = (
-    "string", "number", "integer", "boolean", "object", "array", "list", "date", "time",
-    "datetime", "year", "yearmonth", "duration", "geopoint", "geojson", "any",
-)
-
 
 def _values(entries: Any) -> list[str]:
     """Plain values of a v2 list that may hold strings or ``{value, label}`` objects."""

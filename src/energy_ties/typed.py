@@ -20,6 +20,7 @@ from . import cells
 from .errors import PackageReadError
 from .package import Resource
 from .table import SourceError, TableReader
+from .tablecheck import FieldCheck
 from .tableschema import Field
 
 
@@ -37,13 +38,26 @@ def _text(value: Any, f: Field) -> str:
     return str(value)
 
 
-def arrow_column(parsed: cells.Parsed, f: Field, label: str, rows: np.ndarray, strict: bool = True) -> pa.Array:
-    """The typed column of a parsed batch; raises on the first value not of its type.
+def _controlled(f: Field) -> tuple[FieldCheck, str] | None:
+    """The validator's check of the field's closed list of values (its categories, else its enum), if any."""
+    if f.controlled is None:
+        return None
+    check = FieldCheck.build(f, 0, required=False)
+    name = "categories" if f.categories is not None else "enum"
+    return (check, name) if getattr(check, name) is not None else None
+
+
+def arrow_column(raw: pa.Array, f: Field, label: str, rows: np.ndarray, strict: bool = True,
+                 controlled: tuple[FieldCheck, str] | None = None) -> pa.Array:
+    """The typed column of a batch's text column; raises on the first value not of its type.
 
     ``strict`` also refuses a missing required value and a value outside the
-    field's categories; without it those rows are read as they are (diff
-    compares releases whatever their validity, which is validate's business).
+    field's categories or enum (checked as the validator checks them, by
+    ``controlled``: see _controlled); without it those rows are read as they
+    are (diff compares releases whatever their validity, which is validate's
+    business).
     """
+    parsed = cells.parse(raw, f)
     if parsed.invalid.any():
         i = int(np.flatnonzero(parsed.invalid)[0])
         raise PackageReadError(
@@ -51,16 +65,14 @@ def arrow_column(parsed: cells.Parsed, f: Field, label: str, rows: np.ndarray, s
     if strict and f.required and parsed.missing.any():
         i = int(np.flatnonzero(parsed.missing)[0])
         raise PackageReadError(f"{label}: row {rows[i]}, field {f.name!r}: a value is required")
-    if strict and f.categories is not None and not parsed.is_python:
-        allowed = [cells.reader(f)(str(v)) if not isinstance(v, str) or f.type != "string" else v
-                   for v in f.categories]
-        present = ~parsed.missing
-        ok = cells.to_numpy_bool(cells.equals_any(parsed.values, [a for a in allowed if a is not None]))
-        bad = np.flatnonzero(present & ~ok)
+    if strict and controlled is not None:
+        check, name = controlled
+        bad = np.flatnonzero(check.breaks(name, raw, parsed, ~parsed.missing))
         if len(bad):
             i = int(bad[0])
+            what = "categories" if name == "categories" else "values"
             raise PackageReadError(f"{label}: row {rows[i]}, field {f.name!r}: "
-                                   f"{parsed.values[i].as_py()!r} is not one of its categories")
+                                   f"{parsed.python_value(i)!r} is not one of its {what}")
     if not parsed.is_python:
         values = parsed.values
         if parsed.exotic:
@@ -73,7 +85,7 @@ def arrow_column(parsed: cells.Parsed, f: Field, label: str, rows: np.ndarray, s
                 floats[j] = float(v)
             values = pa.array(floats, pa.float64())
         return values
-    objects = [None if parsed.missing[i] else v for i, v in enumerate(parsed.values)]
+    objects = parsed.values.tolist()  # None where missing (and no cell is invalid here)
     if f.type in ("list", "date", "datetime", "time", "any"):
         try:
             return pa.array(objects)
@@ -91,6 +103,8 @@ def read_typed(resource: Resource, strict: bool = True) -> pa.Table:
     label = resource.label
     schema = resource.schema
     reader = TableReader(resource)
+    controls = [_controlled(f) for f in schema.fields]
+    positions: list[int] | None = None  # of the fields in the data, known once the header is read
     parts: list[pa.Table] = []
     try:
         for batch in reader.batches():
@@ -98,9 +112,10 @@ def read_typed(resource: Resource, strict: bool = True) -> pa.Table:
                 r = batch.ragged[0]
                 raise PackageReadError(
                     f"{label}: row {r.row}: has {len(r.cells)} cells, the header has {len(batch.columns)}")
-            positions = _positions(reader.labels or [], schema.field_names, label)
-            columns = [arrow_column(cells.parse(batch.columns[pos], f), f, label, batch.rows, strict)
-                       for f, pos in zip(schema.fields, positions)]
+            if positions is None:
+                positions = _positions(reader.labels or [], schema.field_names, label)
+            columns = [arrow_column(batch.columns[pos], f, label, batch.rows, strict, control)
+                       for f, pos, control in zip(schema.fields, positions, controls)]
             parts.append(pa.table(columns, names=schema.field_names))
     except SourceError as exc:
         where = f", row {exc.row}" if exc.row else ""
@@ -120,7 +135,10 @@ def _empty_type(f: Field) -> pa.DataType:
 
 
 def _positions(labels: list[str], names: list[str], label: str) -> list[int]:
-    """Where each schema field sits in the header (by name; the header must hold them all)."""
+    """Where each schema field sits in the data: by name in the header, which must hold them all;
+    by position when there is no header (as the validator pairs them)."""
+    if not labels:
+        return list(range(len(names)))
     index = {name: i for i, name in reversed(list(enumerate(labels)))}
     out = []
     for name in names:
