@@ -12,7 +12,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from energy_ties.tableschema import Field, Schema
+from energy_ties.tabular.schema import Field, Schema
 
 TEXT = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
 

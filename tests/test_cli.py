@@ -40,7 +40,7 @@ def test_validate_json_report(tmp_path):
     bad = write_package(tmp_path, {"t": ({"fields": [{"name": "n", "type": "integer"}]}, "n\n1\nx\n")})
     r = run("validate", "--json", str(bad))
     report = json.loads(r.stdout)
-    jsonschema.validate(report, json.loads((ROOT / "schemas" / "validation-report.json").read_text()))
+    jsonschema.validate(report, json.loads((ROOT / "src" / "energy_ties" / "schemas" / "validation-report.json").read_text()))
     assert r.returncode == 1 and report["valid"] is False
     assert report["errors"][0] | {"message": None} == {"type": "type-error", "resource": "t", "row": 3, "field": "n",
                                                        "message": None, "field_number": 1, "cell": "x",

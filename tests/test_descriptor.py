@@ -8,8 +8,8 @@ import jsonschema
 import pytest
 
 from conftest import PROFILES, ROOT
-from energy_ties.descriptor import profile
-from energy_ties.validate import package_validator
+from energy_ties.datapackage.profiles import profile
+from energy_ties.dataset.package_schema import package_validator
 
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text())
 needs_profiles = pytest.mark.skipif(not PROFILES.is_dir(), reason="../shared/profiles is not present")
@@ -61,7 +61,7 @@ def test_frictionless_validates_the_package():
 
 
 def test_our_package_schema_admits_the_list_field_type_as_the_profile_check_does():
-    from energy_ties.descriptor import profile_errors
+    from energy_ties.datapackage.profiles import profile_errors
 
     descriptor = json.loads(json.dumps(DESCRIPTOR))
     descriptor["resources"][0]["schema"] = {"fields": [{"name": "tags", "type": "list", "delimiter": ";"}]}
@@ -75,7 +75,7 @@ def test_our_package_schema_admits_the_list_field_type_as_the_profile_check_does
 def test_one_profile_violation_is_one_error(tmp_path):
     import shutil
 
-    from energy_ties.validate import validate
+    from energy_ties import validate
 
     for top in ("data", "schemas"):
         shutil.copytree(ROOT / top, tmp_path / top)

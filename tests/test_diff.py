@@ -20,7 +20,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, csv_text, write_package
-from energy_ties.diff import apply, diff, read_rows
+from energy_ties import apply, diff
+from energy_ties.datapackage.opening import open_package
+from energy_ties.diffing.compare import read_rows as read_package_rows
+
+
+def read_rows(path):
+    with open_package(path) as pkg:
+        return read_package_rows(pkg)
 from energy_ties.errors import DiffError, EnergyTiesError
 
 ITEMS = {
@@ -109,8 +116,8 @@ def _summary(d):
     for name, r in d.resources.items():
         added = sorted(json.dumps(x, sort_keys=True, default=str) for x in (r.added.to_pylist() if r.added else []))
         removed = sorted(json.dumps(x, sort_keys=True, default=str) for x in (r.removed.to_pylist() if r.removed else []))
-        cells = sorted(json.dumps([m["key"], f, o, n], sort_keys=True, default=str)
-                       for m in r.modified for f, (o, n) in m["cells"].items())
+        cells = sorted(json.dumps([m.key, f, o, n], sort_keys=True, default=str)
+                       for m in r.modified for f, (o, n) in m.cells.items())
         out[name] = (added, removed, cells)
     return out
 
@@ -440,7 +447,7 @@ def test_cli_formats_and_exit_code(tmp_path):
     run = [sys.executable, "-m", "energy_ties.cli", "diff", str(a), str(b)]
     js = subprocess.run([*run, "--format", "json"], capture_output=True, text=True)
     report = json.loads(js.stdout)
-    jsonschema.validate(report, json.loads((ROOT / "schemas" / "diff.json").read_text()))
+    jsonschema.validate(report, json.loads((ROOT / "src" / "energy_ties" / "schemas" / "diff.json").read_text()))
     assert report["required_bump"] == "minor"
     assert report["resources"]["items"]["rows"] == {"added": 1, "removed": 0, "modified": 1}
     assert report["resources"]["items"]["changes"][0]["row"]["day"] == "2024-01-20"
@@ -456,7 +463,7 @@ def test_cli_formats_and_exit_code(tmp_path):
 def test_the_sorted_key_shortcut_aligns_rows_as_the_join_does(old_keys, new_keys):
     import pyarrow as pa
 
-    from energy_ties.diff import _align, _align_sorted
+    from energy_ties.diffing.rows import _align, _align_sorted
 
     a = pa.table({"id": pa.array(sorted(old_keys), pa.int64())})
     b = pa.table({"id": pa.array(sorted(new_keys), pa.int64())})

@@ -7,7 +7,6 @@ holds anything partial that a later call could take for a good release.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import io
 import json
 import re
@@ -27,10 +26,11 @@ import pytest
 
 import energy_ties
 from conftest import ROOT
-from energy_ties import archive, release
+from energy_ties.datapackage import archive
+from energy_ties.releases import cache as dl_cache, fetch, resolve
+from energy_ties.releases.index import index_json
 from energy_ties.errors import ArchiveError, DownloadError
 
-dl = importlib.import_module("energy_ties.download")  # the module (energy_ties.download is the function)
 
 VERSION = json.loads((ROOT / "datapackage.json").read_text())["version"]
 ARCHIVE = f"energy-ties-{VERSION}.zip"
@@ -104,7 +104,7 @@ class Server:
         entry = {"version": version, "date": "2027-01-01", "file": name, "size": len(data),
                  "sha256": sha256 or hashlib.sha256(data).hexdigest()}
         releases = [r for r in index["releases"] if r["version"] != version] + [entry]
-        (self.root / "index.json").write_text(release.index_json("energy-ties", releases))
+        (self.root / "index.json").write_text(index_json("energy-ties", releases))
 
 
 @pytest.fixture
@@ -113,8 +113,8 @@ def server(tmp_path, monkeypatch):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    monkeypatch.setattr(dl, "RETRIES", 1)  # one retry, after pooch's 1 s pause
-    monkeypatch.setattr(dl, "TIMEOUT", 0.5)
+    monkeypatch.setattr(fetch, "RETRIES", 1)  # one retry, after pooch's 1 s pause
+    monkeypatch.setattr(fetch, "TIMEOUT", 0.5)
     served = tmp_path / "served"
     shutil.copytree(ROOT / "releases", served)
     s = Server(served)
@@ -151,7 +151,7 @@ def assert_clean(cache: Path, server, versions: set[str] = frozenset()) -> None:
     assert ({p.name for p in releases.iterdir()} if releases.exists() else set()) == set(versions)
     trusted = known(server)
     for v in versions:
-        assert dl.verified(releases / v, trusted[f"energy-ties-{v}.zip"])
+        assert dl_cache.verified(releases / v, trusted[f"energy-ties-{v}.zip"])
     for a in archives.iterdir() if archives.exists() else []:
         assert hashlib.sha256(a.read_bytes()).hexdigest() == trusted[a.name], a
 
@@ -162,7 +162,7 @@ def test_a_good_download_is_the_release_byte_for_byte(server, cache):
     folder = get(server, cache)
     assert folder == cache / "releases" / VERSION
     got = files(folder)
-    marker = json.loads(got.pop(dl.MARKER))
+    marker = json.loads(got.pop(dl_cache.MARKER))
     assert got == RELEASED
     assert marker["archive_sha256"] == hashlib.sha256((ROOT / "releases" / ARCHIVE).read_bytes()).hexdigest()
     assert server.log == [ARCHIVE]  # a version the library knows needs no index
@@ -192,7 +192,7 @@ def test_a_newer_version_comes_from_the_remote_index(server, cache):
     assert json.loads((folder / "datapackage.json").read_text())["version"] == "9.9.9"
     assert server.log == ["index.json", "energy-ties-9.9.9.zip"]
     assert set(energy_ties.load(path=folder)) == set(energy_ties.load())
-    rows = dl.versions(base_url=server.url, cache=cache)
+    rows = resolve.versions(base_url=server.url, cache=cache)
     assert [(r["version"], r["latest"], r["cached"]) for r in rows] == [(VERSION, False, False), ("9.9.9", True, True)]
 
 
@@ -221,7 +221,7 @@ def test_a_server_error_then_success(server, cache):
     server.plan(ARCHIVE, "500")
     folder = get(server, cache)
     assert server.log == [ARCHIVE, ARCHIVE]
-    assert files(folder).keys() - {dl.MARKER} == RELEASED.keys()
+    assert files(folder).keys() - {dl_cache.MARKER} == RELEASED.keys()
     assert_clean(cache, server, {VERSION})
 
 
@@ -236,7 +236,7 @@ def test_a_bad_body_is_discarded(server, cache, mode, message):
     assert server.log == [ARCHIVE, ARCHIVE]
     assert_clean(cache, server)
     assert not (cache / "archives" / ARCHIVE).exists() and not (cache / "releases" / VERSION).exists()
-    assert files(get(server, cache)).keys() - {dl.MARKER} == RELEASED.keys()  # and the next call recovers
+    assert files(get(server, cache)).keys() - {dl_cache.MARKER} == RELEASED.keys()  # and the next call recovers
 
 
 def test_a_stalled_server_times_out(server, cache):
@@ -266,7 +266,7 @@ def test_a_corrupt_cached_archive_is_downloaded_again(server, cache):
     with pytest.raises(DownloadError, match=f"version {VERSION} is not in the cache {cache}"):
         get(server, cache, offline=True)  # offline, a corrupt archive is no release
     assert get(server, cache) == folder and server.log == [ARCHIVE, ARCHIVE]
-    assert files(folder).keys() - {dl.MARKER} == RELEASED.keys()
+    assert files(folder).keys() - {dl_cache.MARKER} == RELEASED.keys()
     assert_clean(cache, server, {VERSION})
 
 
@@ -280,10 +280,10 @@ def test_a_damaged_release_folder_is_rebuilt(server, cache, damage):
     elif damage == "add":
         (folder / "data" / "extra.csv").write_text("x\n")
     else:
-        (folder / dl.MARKER).write_text("{")
+        (folder / dl_cache.MARKER).write_text("{")
     assert get(server, cache) == folder
     got = files(folder)
-    got.pop(dl.MARKER)
+    got.pop(dl_cache.MARKER)
     assert got == RELEASED
     assert server.log == [ARCHIVE]  # rebuilt from the verified archive, without the network
     assert_clean(cache, server, {VERSION})
@@ -371,7 +371,7 @@ def test_two_processes_at_once_end_with_the_same_verified_files(server, cache):
     assert max(o["start"] for o in outs) < min(o["end"] for o in outs)  # they did run at once
     assert outs[0]["folder"] == outs[1]["folder"] == str(cache / "releases" / VERSION)
     assert server.log == [ARCHIVE]  # the second waited for the first, and found its files
-    assert dl.verified(cache / "releases" / VERSION, json.loads((ROOT / "releases" / "index.json").read_text())
+    assert dl_cache.verified(cache / "releases" / VERSION, json.loads((ROOT / "releases" / "index.json").read_text())
                        ["releases"][0]["sha256"])
     assert_clean(cache, server, {VERSION})
 
@@ -398,7 +398,7 @@ def evil_zip(kind: str) -> bytes:
 @pytest.mark.parametrize("kind, message", [("slip", "escapes the archive folder"), ("absolute", "absolute path"),
                                            ("link", "is a link"), ("bomb", "over the limit of 1048576")])
 def test_an_unsafe_archive_is_refused_and_dropped(server, cache, tmp_path, monkeypatch, kind, message):
-    monkeypatch.setattr(dl, "MAX_RELEASE_BYTES", 1024**2)
+    monkeypatch.setattr(dl_cache, "MAX_RELEASE_BYTES", 1024**2)
     data = evil_zip(kind)
     assert len(data) < 1024**2
     server.publish("9.9.9", data)

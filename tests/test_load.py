@@ -11,7 +11,7 @@ import pytest
 import energy_ties
 from conftest import ROOT, write_package
 from energy_ties.errors import PackageReadError
-from energy_ties.validate import validate
+from energy_ties import validate
 
 RESOURCES = [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]]
 
@@ -60,16 +60,23 @@ def test_package_path_and_versions():
     assert energy_ties.__version__ != "0+unknown"
 
 
-def test_the_functions_stay_functions_once_their_modules_are_imported():
+def test_the_functions_stay_functions_once_every_module_is_imported():
+    import importlib
+    import pkgutil
     import subprocess
     import sys
 
-    # importing a submodule binds it on the package: energy_ties.load must stay the function
-    code = ("import energy_ties.load, energy_ties.validate; import energy_ties; "
+    # importing a submodule binds it on the package: no submodule may be named like a public function
+    names = [m.name for m in pkgutil.walk_packages(energy_ties.__path__, "energy_ties.") if not m.name.endswith("__main__")]
+    public = {"load", "validate", "diff", "apply", "download", "versions", "check_release", "package_path"}
+    assert not {n.split(".")[1] for n in names} & public
+    code = (f"import {', '.join(names)}; import energy_ties; "
             "print(energy_ties.load.__name__, type(energy_ties.load).__name__, "
             "type(energy_ties.validate).__name__)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["load", "function", "function"]
+    assert {"load", "validate", "diff", "download"} <= set(dir(energy_ties))
+    assert importlib.import_module("energy_ties").load is energy_ties.load
 
 
 def test_load_another_package_by_path(tmp_path):

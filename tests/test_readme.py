@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import ROOT
-from energy_ties.docs import update_readme
+from energy_ties.datapackage.dictionary import update_readme
 
 
 def readme_commands() -> list[str]:

@@ -17,13 +17,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from energy_ties import archive, release, versioning
-from energy_ties.atomic import write_bytes
+from energy_ties.datapackage import archive
+from energy_ties.releases import builder, changelog, semver
+from energy_ties.releases import index as release_index
+from energy_ties.files import write_bytes
 from energy_ties.errors import ReleaseError
 
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text())
 VERSION = DESCRIPTOR["version"]
-INDEX_SCHEMA = json.loads((ROOT / "schemas" / "release-index.json").read_text())
+INDEX_SCHEMA = json.loads((ROOT / "src" / "energy_ties" / "schemas" / "release-index.json").read_text())
 
 
 def project(folder: Path, *, releases: bool = False) -> Path:
@@ -66,8 +68,8 @@ def test_building_twice_in_two_places_gives_the_same_bytes(tmp_path):
     for path in (b / "data").iterdir():  # other timestamps and permissions must not matter
         os.utime(path, (1_000_000_000, 1_000_000_000))
         path.chmod(0o600)
-    ea, _ = release.build(a)
-    eb, _ = release.build(b)
+    ea, _ = builder.build(a)
+    eb, _ = builder.build(b)
     assert ea == eb
     assert (a / "releases" / ea["file"]).read_bytes() == (b / "releases" / eb["file"]).read_bytes()
     assert sha(a / "releases" / ea["file"]) == ea["sha256"]
@@ -104,7 +106,7 @@ def test_archive_bytes_depend_only_on_names_and_contents(tmp_path_factory, files
 
 def test_the_archive_holds_the_data_package_and_not_the_tool(tmp_path):
     root = project(tmp_path)
-    entry, _ = release.build(root)
+    entry, _ = builder.build(root)
     got = entries(root / "releases" / entry["file"])
     expected = {"datapackage.json", "README.md", "CHANGELOG.md"}
     expected |= {r["path"] for r in DESCRIPTOR["resources"]} | {r["schema"] for r in DESCRIPTOR["resources"]}
@@ -119,17 +121,17 @@ def test_the_archive_holds_the_data_package_and_not_the_tool(tmp_path):
 
 def test_a_new_tool_schema_does_not_change_the_archive(tmp_path):
     root = project(tmp_path)
-    before, _ = release.build(root)
+    before, _ = builder.build(root)
     (root / "schemas" / "diff-report.json").write_text('{"type": "object"}\n')
     (root / "schemas" / "validation-report.json").write_text('{"changed": true}\n')
-    assert release.build(root) == (before, "unchanged")
+    assert builder.build(root) == (before, "unchanged")
 
 
 def test_the_archive_readme_is_the_data_readme(tmp_path):
-    from energy_ties.docs import dictionary
+    from energy_ties.datapackage.dictionary import dictionary
 
     root = project(tmp_path)
-    entry, _ = release.build(root)
+    entry, _ = builder.build(root)
     readme = entries(root / "releases" / entry["file"])["README.md"].decode()
     assert readme.startswith(f"# {DESCRIPTOR['title']}\n")
     assert DESCRIPTOR["description"] in readme and f"Version {VERSION}, released {entry['date']}" in readme
@@ -143,7 +145,7 @@ def test_the_archive_changelog_stops_at_its_version(tmp_path):
     root = project(tmp_path)
     log = (root / "CHANGELOG.md").read_text()
     (root / "CHANGELOG.md").write_text(log.replace("## [Unreleased]\n", "## [Unreleased]\n\n- not released yet\n"))
-    entry, _ = release.build(root)
+    entry, _ = builder.build(root)
     text = entries(root / "releases" / entry["file"])["CHANGELOG.md"].decode()
     assert "Unreleased" not in text and "not released yet" not in text
     assert text.startswith(log.split("## [")[0].rstrip() + "\n\n## [1.0.0] - ")
@@ -155,22 +157,22 @@ def test_cut_changelog_keeps_earlier_versions_and_their_links_only():
            "## [1.2.0] - 2027-02-01\n\n- two\n\n## [1.0.0] - 2026-11-22\n\n- one\n\n"
            "[Unreleased]: https://x/compare/v1.10.0...HEAD\n[1.10.0]: https://x/v1.10.0\n"
            "[1.2.0]: https://x/v1.2.0\n[1.0.0]: https://x/v1.0.0\n")
-    assert versioning.cut_changelog(log, "1.2.0") == (
+    assert changelog.cut_changelog(log, "1.2.0") == (
         "# Changelog\n\nIntro.\n\n## [1.2.0] - 2027-02-01\n\n- two\n\n## [1.0.0] - 2026-11-22\n\n- one\n\n"
         "[1.2.0]: https://x/v1.2.0\n[1.0.0]: https://x/v1.0.0\n")
-    assert versioning.release_date(log, "1.10.0") == "2027-03-01"
+    assert changelog.release_date(log, "1.10.0") == "2027-03-01"
     with pytest.raises(ReleaseError, match=r"no section for version 1\.1\.0"):
-        versioning.release_date(log, "1.1.0")
+        changelog.release_date(log, "1.1.0")
     with pytest.raises(ReleaseError, match="needs a date"):
-        versioning.release_date("## [2.0.0]\n", "2.0.0")
+        changelog.release_date("## [2.0.0]\n", "2.0.0")
 
 
 def test_semantic_version_order_is_the_specs():
     # the example of semver.org, item 11
     ordered = ["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2",
                "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0", "1.2.0", "1.10.0", "2.0.0"]
-    assert sorted(reversed(ordered), key=versioning.version_key) == ordered
-    assert not versioning.is_version("1.0") and not versioning.is_version("01.0.0") and not versioning.is_version("../1.0.0")
+    assert sorted(reversed(ordered), key=semver.version_key) == ordered
+    assert not semver.is_version("1.0") and not semver.is_version("01.0.0") and not semver.is_version("../1.0.0")
 
 
 # ---------------------------------------------------------------- the index
@@ -181,7 +183,7 @@ def test_index_lists_versions_in_order_with_dates_sizes_and_hashes(tmp_path):
                           ("2.0.0-rc.1", "2027-04-01")]:
         if date:
             set_version(root, version, date)
-        release.build(root)
+        builder.build(root)
     index = json.loads((root / "releases" / "index.json").read_text())
     jsonschema.validate(index, INDEX_SCHEMA)
     assert [r["version"] for r in index["releases"]] == ["1.0.0", "1.2.0", "1.10.0", "2.0.0-rc.1"]
@@ -192,7 +194,7 @@ def test_index_lists_versions_in_order_with_dates_sizes_and_hashes(tmp_path):
         assert r["file"] == f"energy-ties-{r['version']}.zip"
         assert r["size"] == path.stat().st_size and r["sha256"] == sha(path)
         assert json.loads(entries(path)["datapackage.json"])["version"] == r["version"]
-    assert release.check(root) == []
+    assert builder.check(root) == []
 
 
 def test_a_version_without_a_changelog_section_is_refused(tmp_path):
@@ -208,7 +210,7 @@ def test_a_version_without_a_changelog_section_is_refused(tmp_path):
 
 def test_released_versions_are_immutable_unless_forced(tmp_path):
     root = project(tmp_path)
-    first, _ = release.build(root)
+    first, _ = builder.build(root)
     index_before = (root / "releases" / "index.json").read_bytes()
     archive_before = (root / "releases" / first["file"]).read_bytes()
     r = cli("build-release", str(root))  # the same files again: nothing changes
@@ -231,7 +233,7 @@ def test_released_versions_are_immutable_unless_forced(tmp_path):
 def test_index_schema_refuses_what_download_must_not_trust():
     good = json.loads((ROOT / "releases" / "index.json").read_text())
     jsonschema.validate(good, INDEX_SCHEMA)
-    assert release.index_problems(good) == []
+    assert release_index.index_problems(good) == []
     for path, bad in [(("releases", 0, "sha256"), "ABC"), (("releases", 0, "file"), "../energy-ties-1.0.0.zip"),
                       (("releases", 0, "version"), "1.0"), (("releases", 0, "size"), -1), (("latest",), "latest")]:
         index = json.loads(json.dumps(good))
@@ -241,11 +243,11 @@ def test_index_schema_refuses_what_download_must_not_trust():
         target[path[-1]] = bad
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(index, INDEX_SCHEMA)
-        assert release.index_problems(index)
+        assert release_index.index_problems(index)
     twice = dict(good, releases=good["releases"] * 2)
-    assert "listed twice" in " ".join(release.index_problems(twice))
+    assert "listed twice" in " ".join(release_index.index_problems(twice))
     other = dict(good, releases=[dict(good["releases"][0], file="energy-ties-9.9.9.zip")])
-    assert "expected 'energy-ties-1.0.0.zip'" in " ".join(release.index_problems(other))
+    assert "expected 'energy-ties-1.0.0.zip'" in " ".join(release_index.index_problems(other))
 
 
 # ---------------------------------------------------------------- --check (CI)

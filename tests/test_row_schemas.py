@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
 from conftest import ROOT, csv_text, write_package
-from energy_ties import rowschema
-from energy_ties.tableschema import Schema
-from energy_ties.validate import validate
+from energy_ties.datapackage import rowschema
+from energy_ties.tabular.schema import Schema
+from energy_ties import validate
 from strategies import rows as table_rows, to_cell
 
 RESOURCES = [p.stem for p in sorted((ROOT / "schemas" / "tables").glob("*.json"))]

@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, TEXTS
-from energy_ties.rules import date_problem
-from energy_ties.validate import validate
+from energy_ties.dataset.dates import date_problem
+from energy_ties import validate
 
 needs_texts = pytest.mark.skipif(not TEXTS.is_dir(), reason="../shared/sources is not present")
 

@@ -26,7 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import csv_text
-from energy_ties.validate import validate
+from energy_ties import validate
 
 DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "skipInitialSpace": False, "header": True}
 PATTERNS = ["[a-c]+", "x[0-9]{2}", "[A-Z][a-z]*", ".{2,4}", "(ab)+c?", "[^,]*z"]
@@ -204,7 +204,7 @@ def theirs(path: Path) -> list[tuple]:
     return out
 
 
-REPORT_SCHEMA = json.loads((Path(__file__).parents[1] / "schemas" / "validation-report.json").read_text())
+REPORT_SCHEMA = json.loads((Path(__file__).parents[1] / "src" / "energy_ties" / "schemas" / "validation-report.json").read_text())
 
 
 def ours(path: Path) -> list[tuple]:

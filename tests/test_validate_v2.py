@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import csv_text, write_package
-from energy_ties.validate import validate
+from energy_ties import validate
 
 STRINGS = ["a", "b", "c", "", "NA", "-", "x"]
 INTEGERS = ["1", "2", "3", "", "NA", "-", "x", " 2", "02"]

@@ -20,7 +20,7 @@ p = energy_ties.package_path()
 tables = energy_ties.load()
 files = {str(f.relative_to(p.parent)): hashlib.sha256(f.read_bytes()).hexdigest()
          for f in p.parent.rglob("*") if f.is_file()}
-from energy_ties.package import bundled_index_path
+from energy_ties.datapackage.opening import bundled_index_path
 print(json.dumps({"module": energy_ties.__file__, "package": str(p), "version": energy_ties.__version__,
                   "index": str(bundled_index_path()),
                   "data_version": energy_ties.__data_version__,

@@ -1,0 +1,131 @@
+"""The ``energy-ties`` command line: a thin layer over the library's functions.
+
+Exit codes: 0 success (or valid), 1 a check failed (invalid package, wrong
+release), 2 the input cannot be read or the arguments are wrong. Errors are
+one line on standard error, never a traceback. Tables are drawn with rich in
+a terminal and printed as plain lines when the output is piped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from ..errors import EnergyTiesError
+from .commands import (cmd_build_release, cmd_check_release, cmd_diff, cmd_docs, cmd_download, cmd_info,
+                       cmd_schemas, cmd_validate, cmd_verify_evidence, cmd_versions)
+from .output import err
+
+
+class _Version(argparse.Action):
+    """``--version``, reading the installed version only when asked: the lookup is slow."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from ..api import library_version
+
+        print(f"energy-ties {library_version()}")
+        parser.exit()
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="energy-ties", description=__doc__.splitlines()[0])
+    p.add_argument("--version", action=_Version, nargs=0, default=argparse.SUPPRESS,
+                   help="show program's version number and exit")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    s = sub.add_parser("info", help="package version, resources and row counts")
+    s.add_argument("path", nargs="?", help="datapackage.json, folder or .zip (default: the bundled package)")
+    s.set_defaults(func=cmd_info)
+
+    s = sub.add_parser("validate", help="validate a data package (exit 0 valid, 1 invalid, 2 unreadable)")
+    s.add_argument("path", nargs="?", help="datapackage.json, folder or .zip (default: the bundled package)")
+    s.add_argument("--json", action="store_true", help="print one JSON report (schemas/validation-report.json)")
+    s.add_argument("--texts", metavar="DIR", help="folder of source texts: also verify every evidence span")
+    s.add_argument("--limit-errors", type=_positive, default=1000, metavar="N", help="report at most N errors")
+    s.add_argument("--allow-remote", action="store_true", help="fetch data and schemas given as http(s) URLs")
+    s.add_argument("--profile", choices=["auto", "energy-ties", "none"], default="auto",
+                   help="apply energy-ties' own rules: auto (to the energy-ties package), always, or never")
+    s.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("verify-evidence", help="check every evidence span against the source texts")
+    s.add_argument("path", nargs="?", help="datapackage.json, folder or .zip (default: the bundled package)")
+    s.add_argument("--texts", metavar="DIR", help="folder holding the source texts")
+    s.set_defaults(func=cmd_verify_evidence)
+
+    s = sub.add_parser("schemas", help="check (or --write) the row JSON Schemas generated from the Table Schemas")
+    s.add_argument("path", nargs="?", default="datapackage.json", help="datapackage.json (default: ./datapackage.json)")
+    s.add_argument("--write", action="store_true", help="rewrite the out-of-date row schemas")
+    s.set_defaults(func=cmd_schemas)
+
+    s = sub.add_parser("docs", help="check (or --write) the README's data dictionary")
+    s.add_argument("path", nargs="?", default="datapackage.json", help="datapackage.json (default: ./datapackage.json)")
+    s.add_argument("--readme", default="README.md", help="the README to check (default: ./README.md)")
+    s.add_argument("--write", action="store_true", help="rewrite the data dictionary section")
+    s.set_defaults(func=cmd_docs)
+
+    s = sub.add_parser("diff", help="what changed between two packages, and the version bump it demands")
+    s.add_argument("old", help="datapackage.json, folder, release .zip or released version number")
+    s.add_argument("new", help="datapackage.json, folder, release .zip or released version number")
+    s.add_argument("--format", choices=["text", "json", "markdown"], default="text",
+                   help="text (default), json (schemas/diff.json) or markdown (a CHANGELOG section)")
+    s.add_argument("--exit-code", action="store_true", help="exit 1 when the packages differ (as git diff)")
+    s.add_argument("--tolerance", type=float, default=0.0, metavar="X", help="numbers closer than X are equal")
+    s.set_defaults(func=cmd_diff)
+
+    s = sub.add_parser("check-release", help="refuse a version that does not match its changes")
+    s.add_argument("path", nargs="?", default=".", help="the new package (default: the current folder)")
+    s.add_argument("--against", metavar="OLD", help="the previous release: package, .zip or version number")
+    s.set_defaults(func=cmd_check_release)
+
+    s = sub.add_parser("build-release", help="build releases/NAME-VERSION.zip and record it in releases/index.json")
+    s.add_argument("root", nargs="?", default=".",
+                   help="the project folder, holding datapackage.json, CHANGELOG.md and releases/ (default: .)")
+    s.add_argument("--check", action="store_true",
+                   help="check instead: the current version rebuilds to its indexed hash, every archive matches")
+    s.add_argument("--force", action="store_true", help="replace a released version whose files have changed")
+    s.set_defaults(func=cmd_build_release)
+
+    s = sub.add_parser("download", help="download, verify and cache a release; print its folder")
+    s.add_argument("version", nargs="?", default="latest", help="X.Y.Z or latest (default: latest)")
+    s.add_argument("--dest", metavar="DIR", help="also copy the verified release to the new folder DIR")
+    s.set_defaults(func=cmd_download)
+
+    s = sub.add_parser("versions", help="the published releases: version, date, size, SHA-256, latest, cached")
+    s.set_defaults(func=cmd_versions)
+    return p
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except EnergyTiesError as exc:
+        err.print(f"energy-ties {args.command}: error: {exc}", markup=False)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        err.print("energy-ties: interrupted")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug, not bad input: say so in one line unless debugging
+        if os.environ.get("ENERGY_TIES_DEBUG"):
+            raise
+        err.print(f"energy-ties {args.command}: internal error: {type(exc).__name__}: {exc} "
+                  "(set ENERGY_TIES_DEBUG=1 for a traceback, and please report it)")
+        return 70
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,24 @@
+"""What the command line prints: rich tables on a terminal, plain tab-separated lines when piped."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+out = Console(highlight=False, soft_wrap=True, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+
+
+def print_table(title: str, columns: list[str], rows: list[list[str]]) -> None:
+    """A rich table on a terminal, tab-separated lines otherwise."""
+    if out.is_terminal:
+        t = Table(title=title, show_lines=False)
+        for c in columns:
+            t.add_column(c, overflow="fold")
+        for r in rows:
+            t.add_row(*r)
+        out.print(t)
+    else:
+        print("\t".join(columns))
+        for r in rows:
+            print("\t".join(r))

@@ -1,0 +1,1 @@
+"""The data package model: descriptors opened safely, resources resolved, profiles and descriptor checks."""

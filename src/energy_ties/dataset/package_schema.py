@@ -1,0 +1,46 @@
+"""The energy-ties package's own JSON Schema for its descriptor (semantic version, licences, the resources).
+
+The schema applies the official v2 profile too (``allOf``); the generic
+descriptor check reports those errors already, so they are left out here
+rather than counted twice.
+"""
+
+from __future__ import annotations
+
+import jsonschema
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT7
+
+from ..datapackage.findings import Error
+from ..datapackage.jsonio import read_json
+from ..datapackage.model import Package
+from ..datapackage.profiles import PROFILE_NAMES, V2, patched_profile, pointer, sorted_errors
+
+#: Where the package schema sits in the package, relative to the descriptor.
+PACKAGE_SCHEMA = "schemas/energy-ties-package.json"
+
+
+def check_package_schema(pkg: Package) -> list[Error]:
+    """Errors of the descriptor against ``schemas/energy-ties-package.json`` beyond the official profile."""
+    path = pkg.root / PACKAGE_SCHEMA
+    if not path.is_file():
+        return [Error("package-error", None, None, None, f"{PACKAGE_SCHEMA} is missing")]
+    schema = read_json(path)
+    validator = package_validator(schema)
+    official = {"$ref": V2 + "datapackage.json"}
+    out = []
+    for err in sorted_errors(validator, pkg.descriptor):
+        where = err.schema_path
+        if len(where) > 1 and where[0] == "allOf" and schema["allOf"][where[1]] == official:
+            continue
+        out.append(Error("package-error", None, None, None, f"{pointer(err.absolute_path)}: {err.message[:200]}"))
+    return out
+
+
+def package_validator(schema: dict) -> jsonschema.protocols.Validator:
+    """A validator for our package schema, resolving the official profile it builds on offline."""
+    registry: Registry = Registry().with_resources(
+        (V2 + f"{name}.json", Resource.from_contents(patched_profile(name), default_specification=DRAFT7))
+        for name in PROFILE_NAMES)
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, registry=registry, format_checker=cls.FORMAT_CHECKER)

@@ -1,0 +1,59 @@
+"""The energy-ties dataset profile: this package's own rules, registered with validation through its hook.
+
+Applied automatically to a package named ``energy-ties`` (``--profile
+energy-ties`` applies them to any). The rules read the package's tables as
+text (see :mod:`energy_ties.dataset.tables`) and the package schema in
+``schemas/``; with the source texts at hand, every evidence span is checked.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..datapackage.findings import Error
+from ..datapackage.model import Package
+from ..datapackage.rowschema import row_schema_files
+from ..validation.hooks import ProfileResult
+from .dates import date_errors
+from .evidence import EVIDENCED, evidence_errors, verify_evidence
+from .package_schema import PACKAGE_SCHEMA, check_package_schema
+from .records import alias_errors, claim_errors, contested_errors, id_errors, quote_errors
+from .tables import read_rows
+
+NAME = "energy-ties"
+
+
+class EnergyTiesProfile:
+    """Evidence, dates, aliases, ids, claims, contested events and quotations of the energy-ties package."""
+
+    name = NAME
+
+    def applies(self, pkg: Package) -> bool:
+        return pkg.descriptor.get("name") == NAME
+
+    def files(self, pkg: Package) -> list[str]:
+        return [PACKAGE_SCHEMA]
+
+    def check(self, pkg: Package, texts: Path | None) -> ProfileResult:
+        result = ProfileResult(checked=["energy-ties-rules"])
+        result.errors += missing_row_schemas(pkg)
+        result.errors += check_package_schema(pkg)
+        t = {name: read_rows(pkg, name) for name in ("sources", *EVIDENCED, "evidence")}
+        for rule in (evidence_errors, date_errors, alias_errors, id_errors, claim_errors, contested_errors,
+                     quote_errors):
+            result.errors += rule(t)
+        if texts is not None:
+            result.checked.append("evidence-spans")
+            if t["sources"] is not None and t["evidence"] is not None:
+                result.errors += verify_evidence(texts, t["sources"], t["evidence"])[1]
+        return result
+
+
+def missing_row_schemas(pkg: Package) -> list[Error]:
+    """This package commits a row JSON Schema for every Table Schema: a missing one is an error."""
+    return [Error("row-schema-mismatch", res.name, None, None,
+                  f"{committed.name}: the row JSON Schema of {res.name} is missing")
+            for res, committed, _ in row_schema_files(pkg) if not committed.is_file()]
+
+
+PROFILE = EnergyTiesProfile()

@@ -1,0 +1,119 @@
+"""A diff as text, Markdown (a CHANGELOG section) and JSON.
+
+Works on the records of :mod:`energy_ties.diffing.model` by their attributes,
+so it needs nothing of that module at run time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .model import Diff, ResourceDiff
+
+
+def to_text(d: Diff) -> str:
+    lines = [f"{d.old_version or '?'} -> {d.new_version or '?'}: required bump {d.required_bump}"]
+    lines += ["  " + r.line() for r in d.reasons]
+    for name, res in d.resources.items():
+        if res.status == "unchanged":
+            continue
+        n = res.rows
+        extra = f" (was {res.old_name})" if res.old_name else ""
+        lines.append(f"{name}{extra}: {res.status}; rows +{n['added']} -{n['removed']} ~{n['modified']}")
+    if not d.changed:
+        lines.append("no differences")
+    return "\n".join(lines)
+
+
+def to_markdown(d: Diff, date: str | None = None) -> str:
+    """A CHANGELOG section (Keep a Changelog) describing the changes."""
+    date = date or dt.date.today().isoformat()
+    sections: dict[str, list[str]] = {"Added": [], "Changed": [], "Removed": [], "Fixed": []}
+    for m in d.metadata:
+        sections["Changed"].append(f"Package `{m.property}` {m.change}.")
+    for name, res in d.resources.items():
+        _resource_items(name, res, sections)
+    out = [f"## [{d.new_version or 'Unreleased'}] - {date}", ""]
+    for title, items in sections.items():
+        if items:
+            out += [f"### {title}", ""] + [f"- {i}" for i in items] + [""]
+    if not d.changed:
+        out += ["No changes.", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _resource_items(name: str, res: ResourceDiff, sections: dict[str, list[str]]) -> None:
+    n = res.rows
+    if res.status == "added":
+        sections["Added"].append(f"Resource `{name}` ({_n(n['added'], 'row')}).")
+        return
+    if res.status == "removed":
+        sections["Removed"].append(f"Resource `{name}` ({_n(n['removed'], 'row')}).")
+        return
+    if res.status == "renamed":
+        sections["Changed"].append(f"Resource `{res.old_name}` renamed to `{name}`.")
+    for c in res.schema:
+        target = f"`{name}.{c.field}`" if c.field else f"`{name}`"
+        bucket = {"field-added": "Added", "field-removed": "Removed"}.get(c.kind, "Changed")
+        sections[bucket].append(f"{target}: {c.detail}.")
+    for m in res.metadata:
+        sections["Changed"].append(f"`{name}` {m.property} {m.change}.")
+    if n["added"]:
+        sections["Added"].append(f"`{name}`: {_n(n['added'], 'row')}{_examples(res, 'added')}.")
+    if n["removed"]:
+        sections["Removed"].append(f"`{name}`: {_n(n['removed'], 'row')}{_examples(res, 'removed')}.")
+    if n["modified"]:
+        cells = sum(len(m.cells) for m in res.modified)
+        sections["Fixed"].append(f"`{name}`: {_n(cells, 'value')} corrected in {_n(n['modified'], 'row')}"
+                                 f"{_examples(res, 'modified')}.")
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _examples(res: ResourceDiff, kind: str, limit: int = 3) -> str:
+    if kind == "modified":
+        keys = [m.key for m in res.modified[:limit]]
+    else:
+        table = res.added if kind == "added" else res.removed
+        rows = table.slice(0, limit).to_pylist() if table is not None else []
+        keys = [{k: r.get(k) for k in res.key} for r in rows]
+    shown = [", ".join(str(v) for v in k.values()) for k in keys if k]
+    total = res.rows[kind]
+    if not shown:
+        return ""
+    more = ", …" if total > len(shown) else ""
+    return " (" + "; ".join(f"`{s}`" for s in shown) + more + ")"
+
+
+def to_json(data: dict) -> str:
+    """Plain diff data as one compact JSON document."""
+    try:  # the C encoder, with dates and other values turned into text on the way
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_json_default)
+    except ValueError:  # a NaN somewhere: take the slow road that turns it into null
+        return json.dumps(jsonable(data), ensure_ascii=False, separators=(",", ":"))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` with dates as ISO text, NaN as null and anything else JSON cannot hold as text."""
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)

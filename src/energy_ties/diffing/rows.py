@@ -1,0 +1,194 @@
+"""Match the rows of two versions of a table and find what changed in them.
+
+Rows are matched on the primary key (on whole-row identity where a resource
+has none) with one keyed join, or, for the usual case of one strictly
+increasing integer key, by a merge of the two sorted key columns; values are
+compared as typed values, so ``1.0`` and ``1`` in a number field are equal
+and nulls equal nulls.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..errors import DiffError
+from ..tabular.keys import null_safe
+from ..tabular.schema import Schema
+from .model import ResourceDiff, RowChange
+
+
+def row_key(old: Schema, new: Schema) -> list[str]:
+    """Match rows on the primary key; if it changed, on the old one where the new data still holds it."""
+    if old.primary_key and tuple(old.primary_key) == tuple(new.primary_key):
+        return list(new.primary_key)
+    if old.primary_key and set(old.primary_key) <= set(new.field_names):
+        return list(old.primary_key)
+    return []
+
+
+def _check_unique(table: pa.Table, key: list[str], side: str, name: str) -> None:
+    if not key or table.num_rows < 2:
+        return
+    if len(key) == 1 and pc.count_distinct(table.column(key[0]), mode="all").as_py() == table.num_rows:
+        return  # the common case, cheaply: as many distinct keys (null counted once) as rows
+    safe, cols = null_safe(table.select(key), key)
+    counts = safe.group_by(cols, use_threads=False).aggregate([([], "count_all")])
+    dup = counts.filter(pc.greater(counts["count_all"], 1))
+    if dup.num_rows:
+        sample = {k: dup.column(k)[0].as_py() for k in key}
+        raise DiffError(f"{name}: {dup.num_rows} duplicate primary key value(s) in the {side} package, e.g. {sample}; "
+                        "rows cannot be matched")
+
+
+def join(a: pa.Table, b: pa.Table, key: list[str], how: str) -> pa.Table:
+    """Join old and new rows on ``key`` (nulls equal); non-key columns are suffixed NUL+old / NUL+new."""
+    for k in key:
+        if k not in a.column_names or k not in b.column_names:
+            raise DiffError(f"key column {k!r} is missing on one side")
+        if a.schema.field(k).type != b.schema.field(k).type:
+            raise DiffError(f"key column {k!r} has type {a.schema.field(k).type} in the old package and "
+                            f"{b.schema.field(k).type} in the new one: incompatible schemas")
+    ra = a.rename_columns([c if c in key else c + "\x00old" for c in a.column_names])
+    rb = b.rename_columns([c if c in key else c + "\x00new" for c in b.column_names])
+    sa, keys = null_safe(ra, key)
+    sb, _ = null_safe(rb, key)
+    joined = sa.join(sb, keys=keys, join_type=how, use_threads=False, coalesce_keys=True)
+    return joined.drop_columns([k for k in keys if k not in key])
+
+
+def equal_columns(x: pa.ChunkedArray, y: pa.ChunkedArray, tolerance: float) -> np.ndarray:
+    """Elementwise typed equality (nulls equal nulls; numbers within ``tolerance``)."""
+    if x.type != y.type:
+        xs, ys = x.to_pylist(), y.to_pylist()
+        return np.array([u == v for u, v in zip(xs, ys)], bool)
+    both_null = pc.and_(pc.is_null(x), pc.is_null(y))
+    if tolerance and (pa.types.is_floating(x.type) or pa.types.is_integer(x.type)):
+        eq = pc.less_equal(pc.abs(pc.subtract(pc.cast(x, pa.float64()), pc.cast(y, pa.float64()))), tolerance)
+    else:
+        eq = pc.equal(x, y)
+    eq = pc.or_(both_null, pc.fill_null(eq, False))
+    if isinstance(eq, pa.ChunkedArray):
+        eq = eq.combine_chunks()
+    return eq.to_numpy(zero_copy_only=False)
+
+
+def match_rows(rd: ResourceDiff, a: pa.Table, b: pa.Table, key: list[str], renames: dict[str, str],
+               tolerance: float, fields: list[str]) -> None:
+    """Rows removed, added and modified, matched on ``key``; ``fields`` are the new schema's, in order."""
+    if not key:
+        _rows_by_identity(rd, a, b, renames)
+        return
+    aligned = _align_sorted(a, b, key)
+    if aligned is None:
+        _check_unique(a, key, "old", rd.name)
+        _check_unique(b, key, "new", rd.name)
+        aligned = _align(a, b, key)
+    removed_idx, added_idx, po, pn = aligned
+    rd.removed = a.take(removed_idx) if len(removed_idx) else a.slice(0, 0)
+    rd.added = b.take(added_idx) if len(added_idx) else b.slice(0, 0)
+    if len(po):
+        rd.modified = _modified(a.take(po), b.take(pn), key, renames, tolerance, fields)
+
+
+def _modified(olds: pa.Table, news: pa.Table, key: list[str], renames: dict[str, str], tolerance: float,
+              fields: list[str]) -> list[RowChange]:
+    """The matched rows (old and new, aligned) whose values differ, with each changed cell."""
+    back = {v: k for k, v in renames.items()}
+    changed_any = np.zeros(olds.num_rows, bool)
+    per_field: list[tuple[str | None, str, np.ndarray]] = []
+    for fname in fields:
+        if fname in key:
+            continue
+        oname = back.get(fname, fname)
+        if oname not in olds.column_names:  # an added field: any value is a change from "absent"
+            diff_mask = np.asarray(pc.is_valid(news[fname]).to_numpy(zero_copy_only=False), bool)
+        else:
+            diff_mask = ~equal_columns(olds[oname], news[fname], tolerance)
+        if diff_mask.any():
+            per_field.append((oname if oname in olds.column_names else None, fname, diff_mask))
+            changed_any |= diff_mask
+    rows_at = np.flatnonzero(changed_any)
+    if not len(rows_at):
+        return []
+    take = pa.array(rows_at)
+    key_values = {k: news[k].take(take).to_pylist() for k in key}
+    modified = [RowChange({k: key_values[k][i] for k in key}) for i in range(len(rows_at))]
+    position = {int(r): i for i, r in enumerate(rows_at)}
+    for oname, fname, mask in per_field:
+        at = np.flatnonzero(mask)
+        new_vals = news[fname].take(pa.array(at)).to_pylist()
+        old_vals = olds[oname].take(pa.array(at)).to_pylist() if oname else [None] * len(at)
+        for row, o, n in zip(at, old_vals, new_vals):
+            modified[position[int(row)]].cells[fname] = (o, n)
+    return modified
+
+
+def _align(a: pa.Table, b: pa.Table, key: list[str]) -> tuple:
+    """(removed old rows, added new rows, matched old rows, matched new rows), as row indices, by a keyed join."""
+    ia = a.append_column("\x00i", pa.array(np.arange(a.num_rows), pa.int64()))
+    ib = b.append_column("\x00i", pa.array(np.arange(b.num_rows), pa.int64()))
+    j = join(ia.select(key + ["\x00i"]), ib.select(key + ["\x00i"]), key, "full outer")
+    io, inew = j["\x00i\x00old"], j["\x00i\x00new"]
+    only_old, only_new = pc.is_null(inew), pc.is_null(io)
+    removed = pc.filter(io, only_old)
+    removed = pc.take(removed, pc.sort_indices(removed))
+    added = pc.filter(inew, only_new)
+    added = pc.take(added, pc.sort_indices(added))
+    both = pc.and_(pc.invert(only_old), pc.invert(only_new))
+    po = pc.filter(io, both)
+    order = pc.sort_indices(po)  # matched rows in the old table's order
+    return removed, added, pc.take(po, order), pc.take(pc.filter(inew, both), order)
+
+
+def _align_sorted(a: pa.Table, b: pa.Table, key: list[str]) -> tuple | None:
+    """The same as _align, fast, for the usual case: one integer key, strictly increasing on both sides."""
+    if len(key) != 1:
+        return None
+    ka, kb = a.column(key[0]), b.column(key[0])
+    if not (pa.types.is_integer(ka.type) and ka.type == kb.type) or ka.null_count or kb.null_count:
+        return None
+    xa = ka.to_numpy()
+    xb = kb.to_numpy()
+    if (len(xa) > 1 and not np.all(xa[1:] > xa[:-1])) or (len(xb) > 1 and not np.all(xb[1:] > xb[:-1])):
+        return None  # unsorted, or duplicate keys: the general path reports duplicates
+    _, po, pn = np.intersect1d(xa, xb, assume_unique=True, return_indices=True)
+    removed = np.setdiff1d(np.arange(len(xa)), po, assume_unique=True)
+    added = np.setdiff1d(np.arange(len(xb)), pn, assume_unique=True)
+    return (pa.array(removed, pa.int64()), pa.array(added, pa.int64()), pa.array(po, pa.int64()),
+            pa.array(pn, pa.int64()))
+
+
+def _rows_by_identity(rd: ResourceDiff, a: pa.Table, b: pa.Table, renames: dict[str, str]) -> None:
+    """Without a primary key, rows are the same only if every value is: compare the two multisets of rows."""
+    a = a.rename_columns([renames.get(c, c) for c in a.column_names])
+    common = [c for c in b.column_names if c in a.column_names]
+    if common != b.column_names or len(common) != len(a.column_names):
+        # different fields: every row differs
+        rd.removed, rd.added = a, b
+        return
+    try:
+        a = a.select(common).cast(b.schema)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        rd.removed, rd.added = a, b
+        return
+    # occurrences of each distinct row on each side; the surplus on one side is added or removed
+    seen: dict[tuple, list[int]] = {}
+    for i, row in enumerate(zip(*(a.column(c).to_pylist() for c in common))):
+        seen.setdefault(_hashable(row), []).append(i)
+    removed, added = [], []
+    for i, row in enumerate(zip(*(b.column(c).to_pylist() for c in common))):
+        olds = seen.get(_hashable(row))
+        if olds:
+            olds.pop(0)
+        else:
+            added.append(i)
+    for olds in seen.values():
+        removed += olds
+    rd.removed = a.take(pa.array(sorted(removed), pa.int64()))
+    rd.added = b.take(pa.array(sorted(added), pa.int64()))
+
+
+def _hashable(row: tuple) -> tuple:
+    return tuple(tuple(v) if isinstance(v, list) else v for v in row)

@@ -1,0 +1,182 @@
+"""Release archives: build ``releases/NAME-X.Y.Z.zip`` reproducibly, and check the released ones.
+
+A release is a pure function of the data, the data's schemas and the
+changelog history up to X.Y.Z: the descriptor, the data files, the schemas
+the data package uses (and the files its dataset profile reads), a README
+written from the package and the CHANGELOG cut at X.Y.Z. So it can be rebuilt
+at any later commit (tool schemas and new changelog entries do not enter it),
+and CI checks that it rebuilds to the SHA-256 recorded in the index.
+Published releases are immutable: building a released version with other
+bytes is refused unless forced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ..datapackage.archive import reproducible_zip
+from ..datapackage.dictionary import dictionary
+from ..datapackage.jsonio import read_json
+from ..datapackage.opening import DESCRIPTOR, open_package
+from ..datapackage.paths import resolve_inside
+from ..errors import ReleaseError
+from ..files import write_bytes, write_text
+from ..validation.hooks import profile_files
+from .changelog import CHANGELOG, cut_changelog, release_date
+from .index import INDEX, RELEASES, archive_name, index_json, read_index
+from .semver import is_version
+
+#: Row JSON Schemas, generated beside the Table Schemas, travel with them.
+ROW_SCHEMAS = "schemas/rows/*.json"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _descriptor(root: Path) -> dict:
+    descriptor = read_json(root / DESCRIPTOR)
+    if not isinstance(descriptor, dict):
+        raise ReleaseError(f"{root / DESCRIPTOR}: a data package descriptor must be a JSON object")
+    return descriptor
+
+
+def members(root: Path, descriptor: dict) -> list[str]:
+    """The package files a release holds: descriptor, every resource's data, schema and dialect files, the
+    row JSON Schemas, and the files the package's dataset profile reads (not the tool's own schemas)."""
+    found = {DESCRIPTOR}
+    for i, res in enumerate(r for r in descriptor.get("resources") or [] if isinstance(r, dict)):
+        what = f"{DESCRIPTOR}: resource {res.get('name', i + 1)!r}"
+        for key in ("path", "schema", "dialect"):
+            value = res.get(key)
+            for rel in value if isinstance(value, list) else [value] if isinstance(value, str) else []:
+                path = resolve_inside(root, rel, f"{what} {key}")
+                if not path.is_file():
+                    raise ReleaseError(f"{what} {key}: file {rel!r} not found")
+                found.add(path.relative_to(root.resolve()).as_posix())
+    found.update(p.relative_to(root).as_posix() for p in root.glob(ROW_SCHEMAS) if p.is_file())
+    with open_package(root / DESCRIPTOR) as pkg:
+        for rel in profile_files(pkg):
+            if (root / rel).is_file():
+                found.add(resolve_inside(root, rel, f"profile file {rel!r}").relative_to(root.resolve()).as_posix())
+    return sorted(found)
+
+
+def data_readme(root: Path, descriptor: dict, date: str) -> str:
+    """The README of a release: what the data is, its licence, how to cite it, its dictionary.
+
+    Written from the package, not copied from the repository, whose README
+    documents the Python tool and changes with it.
+    """
+    title = descriptor.get("title") or descriptor.get("name")
+    version = descriptor.get("version")
+    homepage = descriptor.get("homepage", "")
+    authors = ", ".join(c.get("title", "") for c in descriptor.get("contributors") or [] if isinstance(c, dict))
+    lines = [f"# {title}", "", descriptor.get("description", ""), "",
+             f"Version {version}, released {date}. A [Frictionless Data Package](https://datapackage.org/) (v2): "
+             f"`{DESCRIPTOR}` describes the tables in `data/`, whose Table Schemas are in `schemas/tables/` "
+             "and row JSON Schemas in `schemas/rows/`. `CHANGELOG.md` lists the changes up to this version.",
+             "", "## Licences", ""]
+    for lic in descriptor.get("licenses") or []:
+        label = f": {lic['title']}" if lic.get("title") else ""
+        lines.append(f"- [{lic.get('name')}]({lic.get('path')}){label}")
+    lines += ["", "## How to cite", "",
+              f"> {authors} ({date[:4]}). *{title}* (data package, version {version}). {homepage}".rstrip(),
+              "", "## Resources", ""]
+    for res in descriptor.get("resources") or []:
+        lines.append(f"- `{res.get('name')}` (`{res.get('path')}`): {res.get('description', res.get('title', ''))}")
+    lines += ["", "## Checking the evidence", "",
+              "Every span in `evidence` can be checked against the article texts (not included) with the "
+              "energy-ties tool: `pip install energy-ties`, then "
+              "`energy-ties verify-evidence datapackage.json --texts DIR`.",
+              "", "## Data dictionary", "", dictionary(root / DESCRIPTOR)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def release_files(root: Path) -> tuple[dict, str, dict[str, bytes]]:
+    """(descriptor, release date, {archive entry: bytes}) of the release the files in ``root`` make."""
+    root = Path(root)
+    descriptor = _descriptor(root)
+    version = descriptor.get("version")
+    if not is_version(version):
+        raise ReleaseError(f"{root / DESCRIPTOR}: version {version!r} is not a semantic version X.Y.Z")
+    try:
+        changelog = (root / CHANGELOG).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ReleaseError(f"{root / CHANGELOG}: cannot be read ({exc.strerror})") from None
+    date = release_date(changelog, version, str(root / CHANGELOG))
+    entries = {m: (root / m).read_bytes() for m in members(root, descriptor)}
+    entries["README.md"] = data_readme(root, descriptor, date).encode("utf-8")
+    entries[CHANGELOG] = cut_changelog(changelog, version).encode("utf-8")
+    return descriptor, date, entries
+
+
+def build(root: Path, *, force: bool = False) -> tuple[dict, str]:
+    """Build the release of the package in ``root`` and record it in the index.
+
+    Returns the index entry and what happened: ``"built"``, ``"unchanged"``
+    (the same bytes are already released) or ``"replaced"`` (with ``force``).
+    The archive is written before the index, both atomically, so the index
+    never names an archive that is not there.
+    """
+    root = Path(root)
+    descriptor, date, entries = release_files(root)
+    name, version = descriptor.get("name") or "package", descriptor["version"]
+    data = reproducible_zip(entries)
+    entry = {"version": version, "date": date, "file": archive_name(name, version),
+             "size": len(data), "sha256": sha256(data)}
+    folder = root / RELEASES
+    index = read_index(folder / INDEX)
+    if index is not None and index["name"] != name:
+        raise ReleaseError(f"{folder / INDEX}: is the index of {index['name']!r}, not of {name!r}")
+    releases = index["releases"] if index else []
+    old = next((r for r in releases if r["version"] == version), None)
+    archive = folder / entry["file"]
+    if old == entry and archive.is_file() and sha256(archive.read_bytes()) == entry["sha256"]:
+        return entry, "unchanged"
+    replaced = old is not None and old["sha256"] != entry["sha256"]
+    if replaced and not force:
+        raise ReleaseError(
+            f"version {version} is already released with SHA-256 {old['sha256']}, and these files build to "
+            f"{entry['sha256']}: released versions are immutable; bump the version in {DESCRIPTOR} "
+            "(or pass --force to replace the release)")
+    write_bytes(archive, data)
+    write_text(folder / INDEX, index_json(name, [r for r in releases if r["version"] != version] + [entry]))
+    return entry, "replaced" if replaced else "built"
+
+
+def check(root: Path) -> list[str]:
+    """Why the releases in ``root`` are not consistent (empty when they are): the current version's
+    files rebuild to its indexed hash, and every indexed archive is there with its size and SHA-256."""
+    root = Path(root)
+    folder = root / RELEASES
+    try:
+        index = read_index(folder / INDEX)
+    except ReleaseError as exc:
+        return [str(exc)]
+    if index is None:
+        return [f"{folder / INDEX}: missing; run `energy-ties build-release`"]
+    problems = []
+    descriptor, _, entries = release_files(root)
+    version = descriptor["version"]
+    current = next((r for r in index["releases"] if r["version"] == version), None)
+    if current is None:
+        problems.append(f"version {version} (in {DESCRIPTOR}) is not in {folder / INDEX}; "
+                        "run `energy-ties build-release`")
+    else:
+        rebuilt = sha256(reproducible_zip(entries))
+        if rebuilt != current["sha256"]:
+            problems.append(f"version {version}: the files rebuild to SHA-256 {rebuilt}, the index says "
+                            f"{current['sha256']}: released files changed without a new version")
+    for r in index["releases"]:
+        path = folder / r["file"]
+        if not path.is_file():
+            problems.append(f"{path}: missing (version {r['version']} is in the index)")
+            continue
+        data = path.read_bytes()
+        got = sha256(data)
+        if len(data) != r["size"] or got != r["sha256"]:
+            problems.append(f"{path}: {len(data)} bytes with SHA-256 {got}, the index says "
+                            f"{r['size']} bytes with SHA-256 {r['sha256']}")
+    return problems

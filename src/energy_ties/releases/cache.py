@@ -1,0 +1,170 @@
+"""The download cache: where releases are kept, how they are checked, unpacked and copied out.
+
+The cache holds ``archives/NAME-X.Y.Z.zip`` and ``releases/X.Y.Z/``. A
+release is unpacked into a temporary folder, given a marker file holding each
+file's SHA-256 (written last) and renamed into place; every call re-checks the
+files against the marker, so a damaged release is rebuilt rather than loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..datapackage import archive
+from ..errors import ArchiveError, DownloadError
+from ..files import write_text
+from .index import archive_name
+
+#: Where releases are published; ``ENERGY_TIES_BASE_URL`` or ``base_url=`` point elsewhere.
+DEFAULT_BASE_URL = "https://github.com/energy-ties/energy-ties/raw/main/releases/"
+#: Largest unpacked release accepted (a bound against zip bombs).
+MAX_RELEASE_BYTES = 1024**3
+#: Written last into an unpacked release: the archive's SHA-256 and each file's.
+MARKER = ".release.json"
+
+
+
+
+@dataclass(frozen=True)
+class Settings:
+    base_url: str
+    cache: Path
+    offline: bool
+
+
+def settings(base_url: str | None = None, cache: str | os.PathLike | None = None,
+             offline: bool | None = None) -> Settings:
+    """The arguments, else ``ENERGY_TIES_BASE_URL``, ``ENERGY_TIES_CACHE``, ``ENERGY_TIES_OFFLINE``, else defaults."""
+    base = base_url or os.environ.get("ENERGY_TIES_BASE_URL") or DEFAULT_BASE_URL
+    if not base.lower().startswith(("http://", "https://")):
+        raise DownloadError(f"base URL {base!r}: releases are fetched over http(s) only")
+    if cache is None:
+        cache = os.environ.get("ENERGY_TIES_CACHE")
+    if not cache:
+        import platformdirs
+
+        cache = platformdirs.user_cache_dir("energy-ties")
+    if offline is None:
+        offline = os.environ.get("ENERGY_TIES_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
+    return Settings(base.rstrip("/") + "/", Path(cache).expanduser().absolute(), bool(offline))
+
+
+def new_folder(parent: Path, prefix: str) -> Path:
+    """A new, uniquely named folder in ``parent`` with the usual permissions (mkdtemp's are 0700)."""
+    parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        path = parent / f"{prefix}-{secrets.token_hex(6)}"
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            continue
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def release_folder(s: Settings, version: str) -> Path:
+    return s.cache / "releases" / version
+
+
+def archive_path(s: Settings, entry: dict, name: str) -> Path:
+    return s.cache / "archives" / archive_name(name, entry["version"])
+
+
+def verified(folder: Path, sha256: str) -> bool:
+    """Whether ``folder`` holds exactly the files its marker lists, with their hashes, from the archive ``sha256``."""
+    try:
+        marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if folder.is_symlink() or not isinstance(marker, dict) or marker.get("archive_sha256") != sha256:
+        return False
+    files = marker.get("files")
+    found = set()
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
+            path = Path(dirpath, name)
+            if path.is_symlink():
+                return False
+            found.add(path.relative_to(folder).as_posix())
+    if not isinstance(files, dict) or found != set(files) | {MARKER}:
+        return False
+    return all(file_sha256(folder / rel) == h for rel, h in files.items())
+
+
+def archive_ok(path: Path, sha256: str) -> bool:
+    """Whether the archive at ``path`` is there with the SHA-256 ``sha256``."""
+    return path.is_file() and file_sha256(path) == sha256
+
+
+def cached(s: Settings, entry: dict, name: str) -> bool:
+    """Whether the release can be served without the network."""
+    return (verified(release_folder(s, entry["version"]), entry["sha256"])
+            or archive_ok(archive_path(s, entry, name), entry["sha256"]))
+
+
+def unpack_release(s: Settings, entry: dict, archive_path: Path) -> None:
+    """Unpack into a temporary folder, write the marker, and rename it into place."""
+    folder = release_folder(s, entry["version"])
+    tmp = new_folder(folder.parent, f".tmp-{entry['version']}")
+    try:
+        try:
+            archive.unpack(archive_path, tmp, max_bytes=MAX_RELEASE_BYTES)
+        except ArchiveError as exc:
+            archive_path.unlink(missing_ok=True)  # verified but unusable: keep nothing of it
+            raise ArchiveError(f"version {entry['version']} ({s.base_url}{archive_path.name}): {exc}") from None
+        files = {p.relative_to(tmp).as_posix(): file_sha256(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
+        marker = {"version": entry["version"], "archive_sha256": entry["sha256"], "files": files}
+        write_text(tmp / MARKER, json.dumps(marker, indent=1, sort_keys=True) + "\n")
+        if folder.exists() or folder.is_symlink():  # damaged (we hold the lock): move it aside, then drop it
+            old = new_folder(folder.parent, f".old-{entry['version']}")
+            os.replace(folder, old / "damaged")
+            shutil.rmtree(old, ignore_errors=True)
+        os.replace(tmp, folder)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def sweep(s: Settings, version: str) -> None:
+    """Remove what a process that died while building ``version`` left (we hold its lock, so none is live)."""
+    for prefix in (".tmp", ".old"):
+        for leftover in (s.cache / "releases").glob(f"{prefix}-{version}-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def copy_release(folder: Path, dest: str | os.PathLike) -> Path:
+    """Copy the verified release in ``folder`` to the new folder ``dest``, atomically, checking every file."""
+    dest = Path(dest).absolute()
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise DownloadError(f"{dest}: already exists; give a new or empty folder")
+    files = json.loads((folder / MARKER).read_text(encoding="utf-8"))["files"]
+    tmp = None
+    try:
+        tmp = new_folder(dest.parent, f".{dest.name}")
+        for rel, sha in files.items():
+            target = tmp / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(folder / rel, target)
+            if file_sha256(target) != sha:
+                raise DownloadError(f"{folder / rel}: changed while it was copied to {dest}")
+        if dest.exists():
+            dest.rmdir()  # empty, checked above
+        os.replace(tmp, dest)
+    except OSError as exc:
+        raise DownloadError(f"{dest}: cannot copy the release there ({exc})") from None
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return dest

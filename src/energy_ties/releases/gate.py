@@ -1,0 +1,71 @@
+"""The release gate: does a package's version match what changed since an earlier release?
+
+``check_release`` compares a package with an earlier release (a path, a zip
+or a released version number), asks the differ which bump the changes
+demand, and refuses a version that did not increase, an increase smaller
+than the demanded bump, or a version the CHANGELOG does not describe.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..diffing.compare import diff_packages
+from ..diffing.model import BUMPS, Diff
+from ..errors import ReleaseError
+from .changelog import CHANGELOG, changelog_sections
+from .resolve import open_source
+from .semver import bump_between, is_version, version_key
+
+
+@dataclass
+class ReleaseCheck:
+    """The verdict of :func:`check_release`."""
+
+    old_version: str | None
+    new_version: str | None
+    required_bump: str
+    actual_bump: str
+    problems: list[str] = field(default_factory=list)
+    diff: Diff | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_release(path: str | os.PathLike | None, against: str | os.PathLike) -> ReleaseCheck:
+    """Check the package at ``path`` (its descriptor, folder or zip) as a release following ``against``."""
+    with open_source(against) as old, open_source(path) as new:
+        return _check(diff_packages(old, new), new.root)
+
+
+def _check(d: Diff, root: Path) -> ReleaseCheck:
+    """The verdict on ``d``'s versions and on the CHANGELOG in ``root``, the new package's folder."""
+    old_v, new_v = d.old_version, d.new_version
+    if not old_v or not new_v:
+        raise ReleaseError("both packages need a version to compare releases")
+    if not (is_version(old_v) and is_version(new_v)):
+        raise ReleaseError(f"versions must be semantic versions (MAJOR.MINOR.PATCH): {old_v!r}, {new_v!r}")
+    required = d.required_bump
+    actual = bump_between(old_v, new_v)
+    check = ReleaseCheck(old_v, new_v, required, actual, diff=d)
+    reasons = "; ".join(r.label for r in d.reasons if r.bump == required)
+    if version_key(new_v) < version_key(old_v):
+        check.problems.append(f"version went down: {old_v} -> {new_v}")
+    elif new_v == old_v:
+        if required != "none":
+            check.problems.append(f"the package changed since {old_v} but its version did not: the changes need a "
+                                  f"{required} bump ({reasons})")
+        return check
+    elif BUMPS.index(actual) < BUMPS.index(required):
+        check.problems.append(f"{old_v} -> {new_v} is a {actual} bump, but the changes need a {required} bump "
+                              f"({reasons})")
+    changelog = root / CHANGELOG
+    if not changelog.is_file():
+        check.problems.append(f"{changelog}: no {CHANGELOG} beside the descriptor")
+    elif new_v not in changelog_sections(changelog.read_text(encoding="utf-8")):
+        check.problems.append(f"{changelog.name} has no section for {new_v} (expected a heading '## [{new_v}] - DATE')")
+    return check

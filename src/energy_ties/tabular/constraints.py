@@ -1,0 +1,241 @@
+"""Field constraints, prepared once per field and checked over whole columns.
+
+Which constraints each type supports (in the order frictionless checks them,
+v2 additions last), their values read as typed values, and the masks of rows
+that break them: vectorised with Arrow compute on the typed column, in Python
+only for cells Arrow cannot hold and for types without an Arrow form. The
+validator reports these masks; the loader uses them to refuse what the
+validator refuses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field as dc_field
+from decimal import Decimal
+from typing import Any, Callable
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import columns
+from .schema import Field
+from .values import reader, schema_value
+
+#: Constraints each type supports, in the order frictionless checks them; v2 additions last.
+SUPPORTED = {
+    "string": ["required", "minLength", "maxLength", "pattern", "enum"],
+    "integer": ["required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"],
+    "number": ["required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"],
+    "year": ["required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"],
+    "date": ["required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"],
+    "datetime": ["required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"],
+    "time": ["required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"],
+    "yearmonth": ["required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"],
+    "duration": ["required", "enum"],
+    "boolean": ["required", "enum"],
+    "object": ["required", "minLength", "maxLength", "enum", "jsonSchema"],
+    "array": ["required", "minLength", "maxLength", "enum", "jsonSchema"],
+    "list": ["required", "minLength", "maxLength"],
+    "geopoint": ["required", "enum"],
+    "geojson": ["required", "enum"],
+    "any": ["required", "enum"],
+}
+BOUNDS = {"minimum": "ge", "maximum": "le", "exclusiveMinimum": "gt", "exclusiveMaximum": "lt"}
+_PY_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "ge": lambda a, b: a >= b, "le": lambda a, b: a <= b, "gt": lambda a, b: a > b, "lt": lambda a, b: a < b,
+}
+# regex constructs whose meaning differs between RE2 and Python's re (Unicode classes, lookaround...)
+_NOT_RE2_SAFE = re.compile(r"\\[dDwWsSbBAZzG0-9]|\(\?[=!<P#]|\(\?[aiLmsux]")
+
+
+
+def _float_exact(value: Decimal) -> bool:
+    return columns.fits_float(value) and value.is_finite()
+
+
+@dataclass
+class FieldCheck:
+    """A field with its constraints prepared once: typed bounds, enum values, compiled pattern."""
+
+    field: Field
+    number: int  # 1-based position in the data
+    constraints: list[str]
+    bounds: dict[str, Any] = dc_field(default_factory=dict)
+    enum: list | None = None
+    categories: list | None = None
+    pattern_re2: str | None = None
+    pattern_py: re.Pattern | None = None
+    json_validator: Any = None
+    python_mode: bool = False
+    problems: list[str] = dc_field(default_factory=list)
+
+    @classmethod
+    def build(cls, f: Field, number: int, required: bool) -> "FieldCheck":
+        supported = SUPPORTED.get(f.type, SUPPORTED["any"])
+        cons = f.constraints
+        order = [c for c in supported if (c == "required" and required) or (c != "required" and c in cons)]
+        fc = cls(field=f, number=number, constraints=order)
+        for name in order:
+            if name in BOUNDS:
+                bound = schema_value(cons[name], f)
+                if bound is None:
+                    fc.problems.append(f"constraint {name!r} value {cons[name]!r} is not a valid {f.type}")
+                    continue
+                fc.bounds[name] = bound
+            elif name == "enum":
+                values = cons["enum"] if isinstance(cons["enum"], list) else []
+                fc.enum = [v for v in (schema_value(x, f) for x in values) if v is not None]
+            elif name == "pattern":
+                pat = cons["pattern"]
+                try:
+                    fc.pattern_py = re.compile(pat)
+                except re.error as exc:
+                    fc.problems.append(f"constraint 'pattern' {pat!r} is not a valid regular expression ({exc})")
+                    continue
+                if not _NOT_RE2_SAFE.search(pat):
+                    fc.pattern_re2 = f"^(?:{pat})$"
+            elif name == "jsonSchema" and isinstance(cons.get("jsonSchema"), dict):
+                import jsonschema
+
+                cls_ = jsonschema.validators.validator_for(cons["jsonSchema"])
+                fc.json_validator = cls_(cons["jsonSchema"])
+        if f.categories is not None and f.type in ("string", "integer", "number", "year", "boolean", "date"):
+            fc.categories = [v for v in (schema_value(x, f) for x in f.categories) if v is not None]
+        if f.type == "number":
+            vals = list(fc.bounds.values()) + (fc.enum or []) + (fc.categories or [])
+            fc.python_mode = not all(_float_exact(Decimal(v) if isinstance(v, int) else v) for v in vals)
+        return fc
+
+    # ---------------------------------------------------------------- vectorised
+
+    def violations(self, raw: pa.Array, parsed: columns.Parsed, active: np.ndarray) -> list[tuple[str, np.ndarray, str]]:
+        """(constraint, mask, note) for each constraint, over rows where ``active``."""
+        out = []
+        f = self.field
+        valid = active & ~parsed.missing & ~parsed.invalid
+        names = list(self.constraints) + (["categories"] if self.categories is not None else [])
+        for name in names:
+            mask = active & parsed.missing if name == "required" else self.breaks(name, raw, parsed, valid)
+            if mask.any():
+                note = ("value is not one of the field's categories" if name == "categories"
+                        else _note(name, f.constraints.get(name, True)))
+                out.append((name, mask, note))
+        return out
+
+    def breaks(self, name: str, raw: pa.Array, parsed: columns.Parsed, valid: np.ndarray) -> np.ndarray:
+        """Rows of ``valid`` whose value breaks constraint ``name`` (any but required)."""
+        if parsed.is_python or self.python_mode:
+            return self._python_mask(name, raw, parsed, valid)
+        # vectorised over the typed values; exotic cells (null there) checked one by one
+        exotic = _only(parsed.exotic, len(valid)) & valid
+        mask = self._arrow_mask(name, parsed.values, valid & ~exotic)
+        if exotic.any():
+            mask = mask | self._python_mask(name, raw, parsed, exotic)
+        return mask
+
+    def _arrow_mask(self, name: str, values: pa.Array, valid: np.ndarray) -> np.ndarray:
+        if not valid.any():
+            return np.zeros(len(valid), bool)
+        if name in BOUNDS:
+            if name not in self.bounds:
+                return np.zeros(len(valid), bool)
+            bound = self.bounds[name]
+            if self.field.type == "number":
+                bound = float(bound)
+            ok = getattr(pc, {"ge": "greater_equal", "le": "less_equal", "gt": "greater",
+                              "lt": "less"}[BOUNDS[name]])(values, pa.scalar(bound, values.type))
+            return valid & ~columns.to_numpy_bool(ok)
+        if name in ("minLength", "maxLength"):
+            length = pc.utf8_length(values)
+            limit = self.field.constraints[name]
+            ok = pc.greater_equal(length, limit) if name == "minLength" else pc.less_equal(length, limit)
+            return valid & ~columns.to_numpy_bool(ok)
+        if name == "pattern":
+            if self.pattern_py is None:
+                return np.zeros(len(valid), bool)
+            if self.pattern_re2 is not None:
+                try:
+                    ok = pc.match_substring_regex(values, self.pattern_re2)
+                    return valid & ~columns.to_numpy_bool(ok)
+                except pa.ArrowInvalid:  # RE2 cannot compile it: fall back to Python's re
+                    self.pattern_re2 = None
+            idx = np.flatnonzero(valid)
+            texts = values.take(pa.array(idx)).to_pylist()
+            bad = np.zeros(len(valid), bool)
+            bad[idx] = [self.pattern_py.fullmatch(t) is None for t in texts]
+            return bad
+        if name in ("enum", "categories"):
+            allowed = self.enum if name == "enum" else self.categories
+            if self.field.type == "number":
+                allowed = [float(v) for v in allowed]
+            try:
+                pa.array(allowed, values.type)
+            except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+                allowed = []
+            ok = columns.equals_any(values, allowed)
+            return valid & ~columns.to_numpy_bool(ok)
+        return np.zeros(len(valid), bool)
+
+    # ---------------------------------------------------------------- per cell
+
+    def _python_mask(self, name: str, raw: pa.Array, parsed: columns.Parsed, where: np.ndarray) -> np.ndarray:
+        idx = np.flatnonzero(where)
+        bad = np.zeros(len(where), bool)
+        if not len(idx):
+            return bad
+        check = self._python_check(name)
+        if check is None:
+            return bad
+        values = self._python_values(raw, parsed, idx)
+        for i, v in zip(idx, values):
+            try:
+                bad[i] = not check(v)
+            except Exception:  # incomparable values (e.g. naive and aware datetimes) fail the check
+                bad[i] = True
+        return bad
+
+    def _python_values(self, raw: pa.Array, parsed: columns.Parsed, idx: np.ndarray) -> list:
+        if self.python_mode and not parsed.is_python:
+            read = reader(self.field)
+            return [read(c) for c in raw.take(pa.array(idx)).to_pylist()]
+        return [parsed.python_value(int(i)) for i in idx]
+
+    def _python_check(self, name: str) -> Callable[[Any], bool] | None:
+        cons = self.field.constraints
+        if name in BOUNDS:
+            if name not in self.bounds:
+                return None
+            bound, cmp = self.bounds[name], _PY_COMPARE[BOUNDS[name]]
+            return lambda v: v == v and cmp(v, bound)
+        if name == "minLength":
+            return lambda v: len(v) >= cons["minLength"]
+        if name == "maxLength":
+            return lambda v: len(v) <= cons["maxLength"]
+        if name == "pattern":
+            pat = self.pattern_py
+            return None if pat is None else (lambda v: not isinstance(v, str) or pat.fullmatch(v) is not None)
+        if name == "enum":
+            allowed = self.enum or []
+            return lambda v: v in allowed
+        if name == "categories":
+            allowed = self.categories or []
+            return lambda v: v in allowed
+        if name == "jsonSchema":
+            validator = self.json_validator
+            return None if validator is None else (lambda v: validator.is_valid(v))
+        return None
+
+
+def _only(indices: dict, n: int) -> np.ndarray:
+    m = np.zeros(n, bool)
+    if indices:
+        m[list(indices)] = True
+    return m
+
+
+def _note(name: str, value: Any) -> str:
+    if name == "required":
+        return 'constraint "required" is "True"'
+    return f'constraint "{name}" is "{value}"'
