@@ -57,10 +57,15 @@ def write_pair(base: Path, rows: int, seed: int = 11) -> dict:
     for folder in (old, new):
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "regions.csv").write_text("code,label\n" + "".join(f"{r},Region {r}\n" for r in REGIONS))
-        descriptor = {"$schema": "https://datapackage.org/profiles/2.0/datapackage.json", "name": "benchmark",
-                      "version": "1.0.0" if folder is old else "2.0.0",
-                      "resources": [{"name": "items", "path": "items.csv", "schema": SCHEMA},
-                                    {"name": "regions", "path": "regions.csv", "schema": REGION_SCHEMA}]}
+        descriptor = {
+            "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+            "name": "benchmark",
+            "version": "1.0.0" if folder is old else "2.0.0",
+            "resources": [
+                {"name": "items", "path": "items.csv", "schema": SCHEMA},
+                {"name": "regions", "path": "regions.csv", "schema": REGION_SCHEMA},
+            ],
+        }
         (folder / "datapackage.json").write_text(json.dumps(descriptor))
     header = ",".join(f["name"] for f in SCHEMA["fields"]) + "\n"
     with open(old / "items.csv", "w") as fo, open(new / "items.csv", "w") as fn:
@@ -89,8 +94,11 @@ def cut(src: Path, dest: Path, rows: int, total: int) -> None:
     shutil.copytree(src, dest)
     for side in ("old", "new"):
         lines = (src / side / "items.csv").read_text().splitlines(keepends=True)
-        keep = [ln for ln in lines[1:] if int(ln.split(",", 1)[0]) <= rows
-                or total < int(ln.split(",", 1)[0]) <= total + rows // 100]
+        keep = [
+            ln
+            for ln in lines[1:]
+            if int(ln.split(",", 1)[0]) <= rows or total < int(ln.split(",", 1)[0]) <= total + rows // 100
+        ]
         (dest / side / "items.csv").write_text(lines[0] + "".join(keep))
 
 
@@ -104,8 +112,12 @@ def counts_of(stdout: str) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument("--daff-rows", type=int, default=None,
-                    help="run daff on a cut of this many rows (default: all of them; it takes about 90 s per million)")
+    ap.add_argument(
+        "--daff-rows",
+        type=int,
+        default=None,
+        help="run daff on a cut of this many rows (default: all of them; it takes about 90 s per million)",
+    )
     ap.add_argument("--keep")
     args = ap.parse_args()
     base = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="et-diff-"))
@@ -113,35 +125,43 @@ def main() -> int:
     print(f"pair: {args.rows:,} rows x 10 fields; expected {expected}")
 
     def ours(folder: Path, label: str):
-        return measure(label, [bin_of("energy-ties"), "diff", str(folder / "old"), str(folder / "new"),
-                               "--format", "json"])
+        return measure(
+            label, [bin_of("energy-ties"), "diff", str(folder / "old"), str(folder / "new"), "--format", "json"]
+        )
 
     runs = []
     r = ours(base / "full", f"energy-ties diff ({args.rows:,})")
     runs.append((r, counts_of(r.stdout), args.rows))
-    dc = measure(f"datacompy PandasCompare ({args.rows:,})", [sys.executable, "-c", DATACOMPY,
-                                                              str(base / "full/old/items.csv"),
-                                                              str(base / "full/new/items.csv")])
+    dc = measure(
+        f"datacompy PandasCompare ({args.rows:,})",
+        [sys.executable, "-c", DATACOMPY, str(base / "full/old/items.csv"), str(base / "full/new/items.csv")],
+    )
     runs.append((dc, counts_of(dc.stdout) if dc.returncode == 0 else {"error": dc.stderr[-200:]}, args.rows))
     daff_rows = min(args.rows, args.daff_rows or args.rows)
     folder = base / "full"
     if daff_rows < args.rows:
         cut(base / "full", base / "cut", daff_rows, args.rows)
         folder = base / "cut"
-        print(f"daff cannot finish {args.rows:,} rows in reasonable time here: it runs on a {daff_rows:,}-row cut, "
-              "and energy-ties is timed again on the same cut")
+        print(
+            f"daff cannot finish {args.rows:,} rows in reasonable time here: it runs on a {daff_rows:,}-row cut, "
+            "and energy-ties is timed again on the same cut"
+        )
         r_cut = ours(folder, f"energy-ties diff ({daff_rows:,} cut)")
         runs.append((r_cut, counts_of(r_cut.stdout), daff_rows))
-    df = measure(f"daff ({daff_rows:,}{' cut' if daff_rows < args.rows else ''})",
-                 [sys.executable, "-c", DAFF, str(folder / "old/items.csv"), str(folder / "new/items.csv")])
+    df = measure(
+        f"daff ({daff_rows:,}{' cut' if daff_rows < args.rows else ''})",
+        [sys.executable, "-c", DAFF, str(folder / "old/items.csv"), str(folder / "new/items.csv")],
+    )
     runs.append((df, counts_of(df.stdout) if df.returncode == 0 else {"error": df.stderr[-200:]}, daff_rows))
 
     rows = [[r.name, f"{r.seconds:.2f}", f"{r.peak_mb:.0f}", json.dumps(c)] for r, c, _ in runs]
     print()
     print(table(rows, ["tool (rows)", "wall s", "peak MiB", "added/removed/modified"]))
     ours_full, dc_run = runs[0][0], runs[1][0]
-    print(f"\nvs datacompy ({args.rows:,} rows): {dc_run.seconds / ours_full.seconds:.1f}x faster, "
-          f"peak memory {ours_full.peak_mb / dc_run.peak_mb:.2f}x of datacompy's")
+    print(
+        f"\nvs datacompy ({args.rows:,} rows): {dc_run.seconds / ours_full.seconds:.1f}x faster, "
+        f"peak memory {ours_full.peak_mb / dc_run.peak_mb:.2f}x of datacompy's"
+    )
     ours_same = runs[2][0] if daff_rows < args.rows else ours_full
     print(f"vs daff ({daff_rows:,} rows): {df.seconds / ours_same.seconds:.1f}x faster")
     if not args.keep:

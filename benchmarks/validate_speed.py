@@ -42,8 +42,13 @@ SCHEMA = {
     "primaryKey": ["id"],
     "foreignKeys": [{"fields": ["region"], "reference": {"resource": "regions", "fields": ["code"]}}],
 }
-REGION_SCHEMA = {"fields": [{"name": "code", "type": "string", "constraints": {"required": True}},
-                            {"name": "label", "type": "string"}], "primaryKey": ["code"]}
+REGION_SCHEMA = {
+    "fields": [
+        {"name": "code", "type": "string", "constraints": {"required": True}},
+        {"name": "label", "type": "string"},
+    ],
+    "primaryKey": ["code"],
+}
 
 
 def row(i: int, rnd: random.Random) -> list[str]:
@@ -107,10 +112,22 @@ def write_package(folder: Path, rows: int, faults: int, seed: int = 7) -> list[t
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": "benchmark",
         "resources": [
-            {"name": "items", "path": "items.csv", "format": "csv", "encoding": "utf-8", "schema": SCHEMA,
-             "dialect": DIALECT},
-            {"name": "regions", "path": "regions.csv", "format": "csv", "encoding": "utf-8",
-             "schema": REGION_SCHEMA, "dialect": DIALECT},
+            {
+                "name": "items",
+                "path": "items.csv",
+                "format": "csv",
+                "encoding": "utf-8",
+                "schema": SCHEMA,
+                "dialect": DIALECT,
+            },
+            {
+                "name": "regions",
+                "path": "regions.csv",
+                "format": "csv",
+                "encoding": "utf-8",
+                "schema": REGION_SCHEMA,
+                "dialect": DIALECT,
+            },
         ],
     }
     (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=1))
@@ -119,8 +136,15 @@ def write_package(folder: Path, rows: int, faults: int, seed: int = 7) -> list[t
 
 def error_set_ours(stdout: str) -> set[tuple]:
     report = json.loads(stdout)
-    return {(e["resource"], e["row"], e["field_number"] if e["type"] not in ("primary-key", "foreign-key") else None,
-             e["type"]) for e in report["errors"]}
+    return {
+        (
+            e["resource"],
+            e["row"],
+            e["field_number"] if e["type"] not in ("primary-key", "foreign-key") else None,
+            e["type"],
+        )
+        for e in report["errors"]
+    }
 
 
 def error_set_frictionless(stdout: str) -> set[tuple]:
@@ -146,8 +170,10 @@ def main() -> int:
     write_package(clean, args.rows, 0)
     injected = write_package(faulty, args.rows, args.faults)
     size = (clean / "items.csv").stat().st_size / 2**20
-    print(f"package: {args.rows:,} rows x 10 fields ({size:.0f} MiB), primary key, foreign key; "
-          f"faulty copy with {len(injected)} injected faults")
+    print(
+        f"package: {args.rows:,} rows x 10 fields ({size:.0f} MiB), primary key, foreign key; "
+        f"faulty copy with {len(injected)} injected faults"
+    )
 
     ours_cmd = [bin_of("energy-ties"), "validate", "--json", "--limit-errors", "100000"]
     fr_cmd = [bin_of("frictionless"), "validate", "--json", "--limit-errors", "100000"]
@@ -165,13 +191,17 @@ def main() -> int:
     print()
     print(table(rows, ["clean package", "wall s", "peak MiB", "rows/s", "valid"]))
     if fr:
-        print(f"\nspeed ratio (frictionless / energy-ties): {fr.seconds / ours.seconds:.1f}x; "
-              f"memory ratio: {fr.peak_mb / ours.peak_mb:.2f}x")
+        print(
+            f"\nspeed ratio (frictionless / energy-ties): {fr.seconds / ours.seconds:.1f}x; "
+            f"memory ratio: {fr.peak_mb / ours.peak_mb:.2f}x"
+        )
 
     ours_f = measure("energy-ties validate", [*ours_cmd, str(faulty / "datapackage.json")])
     found = error_set_ours(ours_f.stdout)
-    print(f"\nfaulty package: energy-ties {ours_f.seconds:.2f} s, {ours_f.peak_mb:.0f} MiB, "
-          f"{len(found)} errors for {len(injected)} faults")
+    print(
+        f"\nfaulty package: energy-ties {ours_f.seconds:.2f} s, {ours_f.peak_mb:.0f} MiB, "
+        f"{len(found)} errors for {len(injected)} faults"
+    )
     if not args.skip_frictionless:
         fr_f = measure("frictionless validate", [*fr_cmd, str(faulty / "datapackage.json")])
         theirs = error_set_frictionless(fr_f.stdout)

@@ -29,19 +29,20 @@ from .errors import EnergyTiesError
 if TYPE_CHECKING:  # the public functions are imported on first use, so that the command line starts fast
     from .api import apply, check_release, data_version, diff, download, load, package_path, validate, versions
 
-#: Public name -> the module that holds it.
-_PUBLIC = {name: "energy_ties.api" for name in
-           ("load", "validate", "diff", "apply", "download", "versions", "check_release", "package_path",
-            "data_version")}
+#: The public functions, all held by energy_ties.api.
+_PUBLIC = ("load", "validate", "diff", "apply", "download", "versions", "check_release", "package_path", "data_version")
 
-__all__ = [*_PUBLIC, "EnergyTiesError", "__version__", "__data_version__"]
+__all__ = [
+    "load", "validate", "diff", "apply", "download", "versions", "check_release", "package_path", "data_version",
+    "EnergyTiesError", "__version__", "__data_version__",
+]  # fmt: skip
 
 
 def __getattr__(name: str) -> Any:
     import importlib
 
     if name in _PUBLIC:
-        value = getattr(importlib.import_module(_PUBLIC[name]), name)
+        value = getattr(importlib.import_module("energy_ties.api"), name)
     elif name == "__version__":  # looked up on first use: reading the installed metadata is slow
         value = importlib.import_module("energy_ties.api").library_version()
     elif name == "__data_version__":  # not kept: it is the bundled descriptor's, read each time

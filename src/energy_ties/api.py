@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -24,8 +25,19 @@ from .validation.pipeline import validate
 
 register_profile(PROFILE)
 
-__all__ = ["apply", "check_release", "data_version", "diff", "download", "library_version", "load",
-           "package_path", "validate", "versions", "ReleaseCheck"]
+__all__ = [
+    "apply",
+    "check_release",
+    "data_version",
+    "diff",
+    "download",
+    "library_version",
+    "load",
+    "package_path",
+    "validate",
+    "versions",
+    "ReleaseCheck",
+]
 
 Source = str | os.PathLike | None
 
@@ -51,7 +63,7 @@ def library_version() -> str:
         return "0+unknown"
 
 
-def load(resource: str | None = None, *, path: Source = None, version: str | None = None):  # type: ignore[no-untyped-def]
+def load(resource: str | None = None, *, path: Source = None, version: str | None = None) -> Any:
     """Every table of the package as ``{name: DataFrame}``, or one table when ``resource`` names it.
 
     ``path`` loads another package (descriptor, folder or zip); ``version`` loads

@@ -14,8 +14,18 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import EnergyTiesError
-from .commands import (cmd_build_release, cmd_check_release, cmd_diff, cmd_docs, cmd_download, cmd_info,
-                       cmd_schemas, cmd_validate, cmd_verify_evidence, cmd_versions)
+from .commands import (
+    cmd_build_release,
+    cmd_check_release,
+    cmd_diff,
+    cmd_docs,
+    cmd_download,
+    cmd_info,
+    cmd_schemas,
+    cmd_validate,
+    cmd_verify_evidence,
+    cmd_versions,
+)
 from .output import err
 
 
@@ -31,8 +41,9 @@ class _Version(argparse.Action):
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="energy-ties", description=__doc__.splitlines()[0])
-    p.add_argument("--version", action=_Version, nargs=0, default=argparse.SUPPRESS,
-                   help="show program's version number and exit")
+    p.add_argument(
+        "--version", action=_Version, nargs=0, default=argparse.SUPPRESS, help="show program's version number and exit"
+    )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     s = sub.add_parser("info", help="package version, resources and row counts")
@@ -45,8 +56,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--texts", metavar="DIR", help="folder of source texts: also verify every evidence span")
     s.add_argument("--limit-errors", type=_positive, default=1000, metavar="N", help="report at most N errors")
     s.add_argument("--allow-remote", action="store_true", help="fetch data and schemas given as http(s) URLs")
-    s.add_argument("--profile", choices=["auto", "energy-ties", "none"], default="auto",
-                   help="apply energy-ties' own rules: auto (to the energy-ties package), always, or never")
+    s.add_argument(
+        "--profile",
+        choices=["auto", "energy-ties", "none"],
+        default="auto",
+        help="apply energy-ties' own rules: auto (to the energy-ties package), always, or never",
+    )
     s.set_defaults(func=cmd_validate)
 
     s = sub.add_parser("verify-evidence", help="check every evidence span against the source texts")
@@ -68,8 +83,12 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("diff", help="what changed between two packages, and the version bump it demands")
     s.add_argument("old", help="datapackage.json, folder, release .zip or released version number")
     s.add_argument("new", help="datapackage.json, folder, release .zip or released version number")
-    s.add_argument("--format", choices=["text", "json", "markdown"], default="text",
-                   help="text (default), json (schemas/diff.json) or markdown (a CHANGELOG section)")
+    s.add_argument(
+        "--format",
+        choices=["text", "json", "markdown"],
+        default="text",
+        help="text (default), json (schemas/diff.json) or markdown (a CHANGELOG section)",
+    )
     s.add_argument("--exit-code", action="store_true", help="exit 1 when the packages differ (as git diff)")
     s.add_argument("--tolerance", type=float, default=0.0, metavar="X", help="numbers closer than X are equal")
     s.set_defaults(func=cmd_diff)
@@ -80,10 +99,17 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_check_release)
 
     s = sub.add_parser("build-release", help="build releases/NAME-VERSION.zip and record it in releases/index.json")
-    s.add_argument("root", nargs="?", default=".",
-                   help="the project folder, holding datapackage.json, CHANGELOG.md and releases/ (default: .)")
-    s.add_argument("--check", action="store_true",
-                   help="check instead: the current version rebuilds to its indexed hash, every archive matches")
+    s.add_argument(
+        "root",
+        nargs="?",
+        default=".",
+        help="the project folder, holding datapackage.json, CHANGELOG.md and releases/ (default: .)",
+    )
+    s.add_argument(
+        "--check",
+        action="store_true",
+        help="check instead: the current version rebuilds to its indexed hash, every archive matches",
+    )
     s.add_argument("--force", action="store_true", help="replace a released version whose files have changed")
     s.set_defaults(func=cmd_build_release)
 
@@ -122,8 +148,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug, not bad input: say so in one line unless debugging
         if os.environ.get("ENERGY_TIES_DEBUG"):
             raise
-        err.print(f"energy-ties {args.command}: internal error: {type(exc).__name__}: {exc} "
-                  "(set ENERGY_TIES_DEBUG=1 for a traceback, and please report it)")
+        err.print(
+            f"energy-ties {args.command}: internal error: {type(exc).__name__}: {exc} "
+            "(set ENERGY_TIES_DEBUG=1 for a traceback, and please report it)"
+        )
         return 70
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .output import print_table, err, out
+from .output import err, out, print_table
 
 # Each command imports what it needs when it runs, so that ``energy-ties --help`` starts without Arrow.
 
@@ -38,25 +38,33 @@ def cmd_info(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from ..api import validate
 
-    report = validate(args.path, texts=args.texts, limit_errors=args.limit_errors,
-                      allow_remote=args.allow_remote, profile=args.profile)
+    report = validate(
+        args.path,
+        texts=args.texts,
+        limit_errors=args.limit_errors,
+        allow_remote=args.allow_remote,
+        profile=args.profile,
+    )
     if args.json:
         print(report.to_json())
         return 0 if report.valid else 1
-    rows = [[e.type, e.resource or "", "" if e.row is None else str(e.row), e.field or "", e.message]
-            for e in report.errors]
+    rows = [
+        [e.type, e.resource or "", "" if e.row is None else str(e.row), e.field or "", e.message] for e in report.errors
+    ]
     if report.errors:
         if out.is_terminal:
             print_table("errors", ["type", "resource", "row", "field", "message"], rows)
         else:
             for e in report.errors:
-                where = ":".join(x for x in (e.resource or "package", "" if e.row is None else str(e.row),
-                                             e.field or "") if x)
+                where = ":".join(
+                    x for x in (e.resource or "package", "" if e.row is None else str(e.row), e.field or "") if x
+                )
                 print(f"{where}: {e.type}: {e.message}")
     counted = ", ".join(f"{k} {v}" for k, v in report.rows.items())
     if report.valid:
-        out.print(f"valid: {report.package} (version {report.version}; rows: {counted}; checked: "
-                  f"{', '.join(report.checked)})")
+        out.print(
+            f"valid: {report.package} (version {report.version}; rows: {counted}; checked: {', '.join(report.checked)})"
+        )
         return 0
     more = f" (showing {len(report.errors)})" if report.truncated else ""
     out.print(f"invalid: {report.package}: {report.error_count} error(s){more}")
@@ -65,8 +73,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_verify_evidence(args: argparse.Namespace) -> int:
     if not args.texts:
-        err.print("energy-ties verify-evidence: no texts given: pass --texts DIR, a folder holding the source "
-                  "texts (they are not distributed with the package)")
+        err.print(
+            "energy-ties verify-evidence: no texts given: pass --texts DIR, a folder holding the source "
+            "texts (they are not distributed with the package)"
+        )
         return 2
     from ..datapackage.opening import open_package
     from ..dataset.evidence import verify_evidence
@@ -149,8 +159,9 @@ def cmd_check_release(args: argparse.Namespace) -> int:
         err.print("energy-ties check-release: --against OLD is required (a package, a release zip or a version)")
         return 2
     check = check_release(args.path, against)
-    print(f"{check.old_version} -> {check.new_version}: {check.actual_bump} bump; the changes need "
-          f"{check.required_bump}")
+    print(
+        f"{check.old_version} -> {check.new_version}: {check.actual_bump} bump; the changes need {check.required_bump}"
+    )
     for r in check.diff.reasons if check.diff else []:
         print("  " + r.line())
     if check.ok:
@@ -173,12 +184,16 @@ def cmd_build_release(args: argparse.Namespace) -> int:
         if problems:
             out.print(f"{len(problems)} problem(s) with the releases in {root / RELEASES}")
             return 1
-        out.print(f"releases are consistent: the current version rebuilds to its indexed SHA-256, and every "
-                  f"indexed archive is in {root / RELEASES} with its size and SHA-256")
+        out.print(
+            f"releases are consistent: the current version rebuilds to its indexed SHA-256, and every "
+            f"indexed archive is in {root / RELEASES} with its size and SHA-256"
+        )
         return 0
     entry, action = builder.build(root, force=args.force)
-    out.print(f"{action}: {root / RELEASES / entry['file']} (version {entry['version']}, "
-              f"{entry['date']}, {entry['size']} bytes, SHA-256 {entry['sha256']})")
+    out.print(
+        f"{action}: {root / RELEASES / entry['file']} (version {entry['version']}, "
+        f"{entry['date']}, {entry['size']} bytes, SHA-256 {entry['sha256']})"
+    )
     return 0
 
 
@@ -194,7 +209,16 @@ def cmd_download(args: argparse.Namespace) -> int:
 def cmd_versions(args: argparse.Namespace) -> int:
     from ..releases.resolve import versions
 
-    rows = [[r["version"], r["date"], str(r["size"]), r["sha256"], "latest" if r["latest"] else "",
-             "cached" if r["cached"] else ""] for r in versions()]
+    rows = [
+        [
+            r["version"],
+            r["date"],
+            str(r["size"]),
+            r["sha256"],
+            "latest" if r["latest"] else "",
+            "cached" if r["cached"] else "",
+        ]
+        for r in versions()
+    ]
     print_table("releases", ["version", "date", "size", "sha256", "latest", "cached"], rows)
     return 0

@@ -12,8 +12,8 @@ from __future__ import annotations
 import io
 import stat
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
-from typing import Mapping
 
 from ..errors import ArchiveError
 
@@ -47,8 +47,7 @@ def _is_link(info: zipfile.ZipInfo) -> bool:
     return stat.S_ISLNK(mode)
 
 
-def unpack(archive: Path, dest: Path, *, max_bytes: int = MAX_UNPACKED_BYTES,
-           max_entries: int = MAX_ENTRIES) -> None:
+def unpack(archive: Path, dest: Path, *, max_bytes: int = MAX_UNPACKED_BYTES, max_entries: int = MAX_ENTRIES) -> None:
     """Unpack ``archive`` into the existing, empty folder ``dest``.
 
     Raises ArchiveError for a malformed archive, an unsafe entry or an archive
@@ -77,7 +76,8 @@ def unpack(archive: Path, dest: Path, *, max_bytes: int = MAX_UNPACKED_BYTES,
             plans.append((info, rel))
         if declared > max_bytes:
             raise ArchiveError(
-                f"{label}: unpacks to {declared} bytes, over the limit of {max_bytes}; refusing to unpack")
+                f"{label}: unpacks to {declared} bytes, over the limit of {max_bytes}; refusing to unpack"
+            )
         written = 0
         for info, rel in plans:
             target = dest.joinpath(*rel.parts)
@@ -92,7 +92,8 @@ def unpack(archive: Path, dest: Path, *, max_bytes: int = MAX_UNPACKED_BYTES,
                         if written > max_bytes:
                             raise ArchiveError(
                                 f"{label}: unpacks to more than {max_bytes} bytes (entry "
-                                f"{info.filename!r}); refusing to unpack")
+                                f"{info.filename!r}); refusing to unpack"
+                            )
                         out.write(chunk)
             except FileExistsError:
                 raise ArchiveError(f"{label}: entry {info.filename!r} appears twice") from None
@@ -116,4 +117,3 @@ def reproducible_zip(entries: Mapping[str, bytes]) -> bytes:
             info.create_system = 3  # Unix, so the mode bits are honoured everywhere
             zf.writestr(info, entries[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
     return buffer.getvalue()
-

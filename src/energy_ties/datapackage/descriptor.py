@@ -13,6 +13,7 @@ from .findings import Error
 from .model import Package, Resource
 from .profiles import profile_errors, profile_message
 
+
 def _repeated(names: list[str]) -> list[str]:
     """The names used more than once, sorted."""
     return sorted({n for n in names if names.count(n) > 1})
@@ -28,7 +29,8 @@ def check_package(pkg: Package) -> list[Error]:
             res = d["resources"][path[1]]
             rname = res.get("name") if isinstance(res, dict) else None
             kind = {"schema": "schema-error", "dialect": "dialect-error"}.get(
-                path[2] if len(path) > 2 else "", "resource-error")
+                path[2] if len(path) > 2 else "", "resource-error"
+            )
             out.append(Error(kind, rname if isinstance(rname, str) else None, None, None, profile_message(err)))
         else:
             out.append(Error("package-error", None, None, None, profile_message(err)))
@@ -66,8 +68,15 @@ def check_schema(res: Resource, resource_names: set[str]) -> list[Error]:
         allowed = {*SUPPORTED[f.type], "unique"}
         for c in f.constraints:
             if c not in allowed:
-                out.append(Error("field-error", res.name, None, f.name,
-                                 f'field {f.name!r}: constraint "{c}" is not supported by type "{f.type}"'))
+                out.append(
+                    Error(
+                        "field-error",
+                        res.name,
+                        None,
+                        f.name,
+                        f'field {f.name!r}: constraint "{c}" is not supported by type "{f.type}"',
+                    )
+                )
     for key in [schema.primary_key, *schema.unique_keys]:
         for k in key:
             if k not in known:
@@ -75,12 +84,27 @@ def check_schema(res: Resource, resource_names: set[str]) -> list[Error]:
     for fk in schema.foreign_keys:
         for k in fk.fields:
             if k not in known:
-                out.append(Error("schema-error", res.name, None, k,
-                                 f"foreign key field {k!r} is not a field of the schema"))
+                out.append(
+                    Error("schema-error", res.name, None, k, f"foreign key field {k!r} is not a field of the schema")
+                )
         if fk.resource is not None and fk.resource not in resource_names:
-            out.append(Error("schema-error", res.name, None, ",".join(fk.fields),
-                             f"foreign key on {', '.join(fk.fields)} references unknown resource {fk.resource!r}"))
+            out.append(
+                Error(
+                    "schema-error",
+                    res.name,
+                    None,
+                    ",".join(fk.fields),
+                    f"foreign key on {', '.join(fk.fields)} references unknown resource {fk.resource!r}",
+                )
+            )
         if len(fk.fields) != len(fk.reference_fields):
-            out.append(Error("schema-error", res.name, None, ",".join(fk.fields),
-                             "foreign key fields and reference fields differ in number"))
+            out.append(
+                Error(
+                    "schema-error",
+                    res.name,
+                    None,
+                    ",".join(fk.fields),
+                    "foreign key fields and reference fields differ in number",
+                )
+            )
     return out

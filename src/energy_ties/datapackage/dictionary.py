@@ -58,7 +58,9 @@ def dictionary(path: str | os.PathLike | None = None) -> str:
             if d.get("description"):
                 lines.append(d["description"])
                 lines.append("")
-            lines.append(f"File `{d.get('path')}`, schema `{d.get('schema') if isinstance(d.get('schema'), str) else 'inline'}`.")
+            lines.append(
+                f"File `{d.get('path')}`, schema `{d.get('schema') if isinstance(d.get('schema'), str) else 'inline'}`."
+            )
             keys = []
             if schema.primary_key:
                 keys.append(f"primary key ({', '.join(schema.primary_key)})")
@@ -72,7 +74,9 @@ def dictionary(path: str | os.PathLike | None = None) -> str:
             lines.append("| field | type | rules | description |")
             lines.append("| --- | --- | --- | --- |")
             for f in schema.fields:
-                lines.append(f"| `{f.name}` | {f.type} | {_rules(f, schema.primary_key)} | {_cell(f.description or '')} |")
+                lines.append(
+                    f"| `{f.name}` | {f.type} | {_rules(f, schema.primary_key)} | {_cell(f.description or '')} |"
+                )
             lines.append("")
             for f in schema.fields:
                 if f.categories is None:

@@ -14,12 +14,30 @@ from typing import Any
 
 #: Position of each error type among the errors of one row.
 PHASE = {
-    "package-error": 0, "resource-error": 0, "schema-error": 0, "dialect-error": 0, "field-error": 0,
-    "scheme-error": 0, "format-error": 0, "encoding-error": 0, "source-error": 0,
-    "blank-header": 1, "extra-label": 1, "missing-label": 1, "blank-label": 2, "duplicate-label": 2,
-    "incorrect-label": 2, "unmatched-header": 1,
-    "type-error": 3, "constraint-error": 3, "extra-cell": 4, "missing-cell": 5, "blank-row": 6,
-    "unique-error": 7, "primary-key": 8, "foreign-key": 9,
+    "package-error": 0,
+    "resource-error": 0,
+    "schema-error": 0,
+    "dialect-error": 0,
+    "field-error": 0,
+    "scheme-error": 0,
+    "format-error": 0,
+    "encoding-error": 0,
+    "source-error": 0,
+    "blank-header": 1,
+    "extra-label": 1,
+    "missing-label": 1,
+    "blank-label": 2,
+    "duplicate-label": 2,
+    "incorrect-label": 2,
+    "unmatched-header": 1,
+    "type-error": 3,
+    "constraint-error": 3,
+    "extra-cell": 4,
+    "missing-cell": 5,
+    "blank-row": 6,
+    "unique-error": 7,
+    "primary-key": 8,
+    "foreign-key": 9,
 }
 
 
@@ -40,8 +58,13 @@ class Error:
 
     def sort_key(self, resource_order: dict[str | None, int]) -> tuple:
         place = self.rank if self.rank is not None else (self.field_number or 0)
-        return (resource_order.get(self.resource, len(resource_order)), self.row or 0,
-                PHASE.get(self.type, 10), place, self.order)
+        return (
+            resource_order.get(self.resource, len(resource_order)),
+            self.row or 0,
+            PHASE.get(self.type, 10),
+            place,
+            self.order,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -48,7 +48,7 @@ class Resource:
             return "+".join(p.name for p in self.paths)
         return self.name
 
-    def readable(self) -> "Resource":
+    def readable(self) -> Resource:
         """This resource, if nothing keeps it from being read as a table; else its first problem, raised."""
         if self.problems:
             raise PackageReadError(self.problems[0][1])
@@ -66,7 +66,7 @@ class Package:
     source_label: str
     _tmp: tempfile.TemporaryDirectory | None = None
 
-    def __enter__(self) -> "Package":
+    def __enter__(self) -> Package:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -93,8 +93,14 @@ def open_package(source: str | os.PathLike | None = None, *, allow_remote: bool 
         for i, rd in enumerate(raw if isinstance(raw, list) else []):
             if isinstance(rd, dict):
                 resources.append(_open_resource(root, i, rd, remote_dir))
-        return Package(root=root, descriptor_path=desc_path, descriptor=descriptor,
-                       resources=resources, source_label=label, _tmp=tmp)
+        return Package(
+            root=root,
+            descriptor_path=desc_path,
+            descriptor=descriptor,
+            resources=resources,
+            source_label=label,
+            _tmp=tmp,
+        )
     except BaseException:
         if tmp is not None:
             tmp.cleanup()
@@ -110,7 +116,8 @@ def _resolve(root: Path, rel: Any, what: str, remote_dir: Path | None) -> Path:
 
 
 def _open_resource(root: Path, index: int, rd: dict, remote_dir: Path | None) -> Resource:
-    name = rd.get("name") if isinstance(rd.get("name"), str) else f"resource-{index + 1}"
+    given = rd.get("name")
+    name = given if isinstance(given, str) else f"resource-{index + 1}"
     res = Resource(name=name, descriptor=rd)
     what = f"resource {name!r}"
     # data paths

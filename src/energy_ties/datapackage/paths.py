@@ -31,7 +31,7 @@ def resolve_inside(root: Path, rel: Any, what: str) -> Path:
     if is_url(rel):
         raise UnsafePathError(f"{what}: remote path {rel!r} refused (allow remote data to read it)")
     unified = rel.replace("\\", "/")
-    if unified.startswith("/") or unified.startswith("~") or re.match(r"^[A-Za-z]:", unified):
+    if unified.startswith(("/", "~")) or re.match(r"^[A-Za-z]:", unified):
         raise UnsafePathError(f"{what}: absolute path {rel!r} refused; paths must be relative to the package")
     if ".." in unified.split("/"):
         raise UnsafePathError(f"{what}: path {rel!r} leaves the package folder ('..')")

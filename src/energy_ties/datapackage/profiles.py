@@ -8,9 +8,10 @@ Table Schema v2 text defines; validation adds it (see ``LIST_FIELD``).
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from collections.abc import Iterator
+from functools import cache
 from importlib import resources as importlib_resources
-from typing import Any, Iterator
+from typing import Any
 
 import jsonschema
 
@@ -18,7 +19,7 @@ V2 = "https://datapackage.org/profiles/2.0/"
 PROFILE_NAMES = ("datapackage", "dataresource", "tableschema", "tabledialect")
 
 
-@lru_cache(maxsize=None)
+@cache
 def profile(name: str) -> dict:
     """One of the bundled official Data Package v2 profiles."""
     path = importlib_resources.files("energy_ties") / "schemas" / "datapackage-2.0" / f"{name}.json"
@@ -35,9 +36,15 @@ LIST_FIELD = {
         "format": {"enum": ["default"]},
         "delimiter": {"type": "string"},
         "itemType": {"enum": ["string", "integer", "boolean", "number", "datetime", "date", "time"]},
-        "constraints": {"type": "object", "properties": {
-            "required": {"type": "boolean"}, "unique": {"type": "boolean"},
-            "minLength": {"type": "integer"}, "maxLength": {"type": "integer"}}},
+        "constraints": {
+            "type": "object",
+            "properties": {
+                "required": {"type": "boolean"},
+                "unique": {"type": "boolean"},
+                "minLength": {"type": "integer"},
+                "maxLength": {"type": "integer"},
+            },
+        },
     },
 }
 
@@ -61,13 +68,13 @@ def _with_list_type(schema: dict) -> dict:
     return schema
 
 
-@lru_cache(maxsize=None)
+@cache
 def patched_profile(name: str) -> dict:
     """A bundled profile as validation applies it: with the v2 `list` field type added."""
     return _with_list_type(profile(name))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(name: str) -> jsonschema.protocols.Validator:
     schema = patched_profile(name)
     cls = jsonschema.validators.validator_for(schema)

@@ -81,7 +81,11 @@ def _base(f: Field) -> dict:
     elif t == "array":
         s = {"type": "array"}
     elif t == "geopoint":
-        s = {"type": "string"} if f.format == "default" else ({"type": "array"} if f.format == "array" else {"type": "object"})
+        s = (
+            {"type": "string"}
+            if f.format == "default"
+            else ({"type": "array"} if f.format == "array" else {"type": "object"})
+        )
     elif t == "list":
         item = Field(name=f.name, type=f.item_type or "string")
         items = _base(item)

@@ -9,8 +9,7 @@ from collections.abc import Iterable
 from ..datapackage.findings import Error
 
 #: (resource, date field) pairs holding an EDTF date with _precision, _basis and _relative companions.
-DATE_BLOCKS = (("events", "start"), ("events", "end"), ("claims", "start"), ("claims", "end"),
-               ("sources", "published"))
+DATE_BLOCKS = (("events", "start"), ("events", "end"), ("claims", "start"), ("claims", "end"), ("sources", "published"))
 _EDTF = re.compile(r"^(?P<y>[0-9]{4}|XXXX)(?:-(?P<m>[0-9]{2})(?:-(?P<d>[0-9]{2}))?)?$")
 _PRECISION_PARTS = {"year": 1, "month": 2, "day": 3}
 
@@ -18,8 +17,12 @@ _PRECISION_PARTS = {"year": 1, "month": 2, "day": 3}
 def date_errors(t: dict) -> Iterable[Error]:
     for name, prefix in DATE_BLOCKS:
         for r in t.get(name) or []:
-            problem = date_problem(r.get(prefix, ""), r.get(f"{prefix}_precision", ""),
-                                   r.get(f"{prefix}_basis", ""), r.get(f"{prefix}_relative", ""))
+            problem = date_problem(
+                r.get(prefix, ""),
+                r.get(f"{prefix}_precision", ""),
+                r.get(f"{prefix}_basis", ""),
+                r.get(f"{prefix}_relative", ""),
+            )
             if problem:
                 yield Error("date-precision", name, r["_row"], prefix, f"{r['id']}: {prefix}: {problem}")
 
@@ -49,7 +52,7 @@ def date_problem(date: str, precision: str, basis: str, relative: str) -> str | 
     month = int(m.group("m")) if m.group("m") else None
     if month is not None and not 1 <= month <= 12:
         return f"{date!r} has no month {month}"
-    if m.group("d"):
+    if m.group("d") and month is not None:
         year = 2000 if m.group("y") == "XXXX" else int(m.group("y"))  # a leap year admits 29 February
         if not 1 <= int(m.group("d")) <= calendar.monthrange(year, month)[1]:
             return f"{date!r} is not a day of the calendar"

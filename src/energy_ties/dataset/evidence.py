@@ -8,6 +8,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from ..datapackage.findings import Error
 
@@ -19,7 +20,7 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def load_texts(texts: Path, sources: list[dict[str, str]]) -> tuple[dict[str, str], list[Error]]:
+def load_texts(texts: Path, sources: list[dict[str, Any]]) -> tuple[dict[str, str], list[Error]]:
     """Find each source's text in ``texts`` by its SHA-256 (file names are only a fallback hint)."""
     errors: list[Error] = []
     by_hash: dict[str, str] = {}
@@ -36,12 +37,26 @@ def load_texts(texts: Path, sources: list[dict[str, str]]) -> tuple[dict[str, st
     for s in sources:
         text = by_hash.get(s.get("text_sha256", ""))
         if text is None:
-            errors.append(Error("source-text", "sources", s["_row"], "text_sha256",
-                                f"{s.get('id')}: no file in {texts} has SHA-256 {s.get('text_sha256')}"))
+            errors.append(
+                Error(
+                    "source-text",
+                    "sources",
+                    s["_row"],
+                    "text_sha256",
+                    f"{s.get('id')}: no file in {texts} has SHA-256 {s.get('text_sha256')}",
+                )
+            )
             continue
         if str(len(text)) != s.get("text_length"):
-            errors.append(Error("source-text", "sources", s["_row"], "text_length",
-                                f"{s.get('id')}: text has {len(text)} code points, not {s.get('text_length')}"))
+            errors.append(
+                Error(
+                    "source-text",
+                    "sources",
+                    s["_row"],
+                    "text_length",
+                    f"{s.get('id')}: text has {len(text)} code points, not {s.get('text_length')}",
+                )
+            )
         found[s["id"]] = text
     return found, errors
 
@@ -57,8 +72,9 @@ def evidence_errors(t: dict) -> Iterable[Error]:
         res, rec = e.get("resource"), e.get("record")
         covered[res].add(rec)
         if res in ids and rec not in ids[res]:
-            yield Error("evidence-reference", "evidence", e["_row"], "record",
-                        f"{e['id']}: {res} has no record {rec!r}")
+            yield Error(
+                "evidence-reference", "evidence", e["_row"], "record", f"{e['id']}: {res} has no record {rec!r}"
+            )
         try:
             start, end = int(e["start"]), int(e["end"])
         except (KeyError, ValueError):
@@ -67,22 +83,28 @@ def evidence_errors(t: dict) -> Iterable[Error]:
         if start >= end:
             yield Error("evidence-span", "evidence", e["_row"], "end", f"{e['id']}: span {start}-{end} is empty")
         elif length is not None and end > length:
-            yield Error("evidence-span", "evidence", e["_row"], "end",
-                        f"{e['id']}: span ends at {end}, past the end of {e['source']} ({length} code points)")
-    for name, known in ids.items():
+            yield Error(
+                "evidence-span",
+                "evidence",
+                e["_row"],
+                "end",
+                f"{e['id']}: span ends at {end}, past the end of {e['source']} ({length} code points)",
+            )
+    for name, _known in ids.items():
         for r in t[name]:
             if r["id"] not in covered[name]:
                 yield Error("evidence-missing", name, r["_row"], "id", f"{r['id']}: no evidence row supports it")
 
 
-def verify_evidence(texts: Path, sources: list[dict[str, str]],
-                    evidence: list[dict[str, str]]) -> tuple[dict[str, str], list[Error]]:
+def verify_evidence(
+    texts: Path, sources: list[dict[str, Any]], evidence: list[dict[str, Any]]
+) -> tuple[dict[str, str], list[Error]]:
     """The source texts found in ``texts``, and the errors of the sources and evidence spans against them."""
     found, errors = load_texts(texts, sources)
     return found, errors + verify_spans(evidence, found)
 
 
-def verify_spans(evidence: list[dict[str, str]], texts: dict[str, str]) -> list[Error]:
+def verify_spans(evidence: list[dict[str, Any]], texts: dict[str, str]) -> list[Error]:
     """Errors for evidence rows whose span does not hash to the recorded SHA-256."""
     out = []
     for e in evidence:
@@ -90,10 +112,17 @@ def verify_spans(evidence: list[dict[str, str]], texts: dict[str, str]) -> list[
         if text is None:
             continue
         try:
-            span = text[int(e["start"]):int(e["end"])]
+            span = text[int(e["start"]) : int(e["end"])]
         except (KeyError, ValueError):
             continue
         if sha256(span) != e.get("sha256"):
-            out.append(Error("evidence-hash", "evidence", e["_row"], "sha256",
-                             f"{e['id']}: span {e['start']}-{e['end']} of {e['source']} does not hash to the recorded SHA-256"))
+            out.append(
+                Error(
+                    "evidence-hash",
+                    "evidence",
+                    e["_row"],
+                    "sha256",
+                    f"{e['id']}: span {e['start']}-{e['end']} of {e['source']} does not hash to the recorded SHA-256",
+                )
+            )
     return out

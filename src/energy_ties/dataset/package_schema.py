@@ -41,6 +41,7 @@ def package_validator(schema: dict) -> jsonschema.protocols.Validator:
     """A validator for our package schema, resolving the official profile it builds on offline."""
     registry: Registry = Registry().with_resources(
         (V2 + f"{name}.json", Resource.from_contents(patched_profile(name), default_specification=DRAFT7))
-        for name in PROFILE_NAMES)
+        for name in PROFILE_NAMES
+    )
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema, registry=registry, format_checker=cls.FORMAT_CHECKER)

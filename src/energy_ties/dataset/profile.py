@@ -39,8 +39,15 @@ class EnergyTiesProfile:
         result.errors += missing_row_schemas(pkg)
         result.errors += check_package_schema(pkg)
         t = {name: read_rows(pkg, name) for name in ("sources", *EVIDENCED, "evidence")}
-        for rule in (evidence_errors, date_errors, alias_errors, id_errors, claim_errors, contested_errors,
-                     quote_errors):
+        for rule in (
+            evidence_errors,
+            date_errors,
+            alias_errors,
+            id_errors,
+            claim_errors,
+            contested_errors,
+            quote_errors,
+        ):
             result.errors += rule(t)
         if texts is not None:
             result.checked.append("evidence-spans")
@@ -51,9 +58,17 @@ class EnergyTiesProfile:
 
 def missing_row_schemas(pkg: Package) -> list[Error]:
     """This package commits a row JSON Schema for every Table Schema: a missing one is an error."""
-    return [Error("row-schema-mismatch", res.name, None, None,
-                  f"{committed.name}: the row JSON Schema of {res.name} is missing")
-            for res, committed, _ in row_schema_files(pkg) if not committed.is_file()]
+    return [
+        Error(
+            "row-schema-mismatch",
+            res.name,
+            None,
+            None,
+            f"{committed.name}: the row JSON Schema of {res.name} is missing",
+        )
+        for res, committed, _ in row_schema_files(pkg)
+        if not committed.is_file()
+    ]
 
 
 PROFILE = EnergyTiesProfile()

@@ -88,8 +88,12 @@ def _pk(res: Resource) -> list[str]:
     return list(res.schema.primary_key) if res.schema else []
 
 
-def _renamed_resources(old_res: dict[str, Resource], new_res: dict[str, Resource], old_rows: dict[str, pa.Table],
-                       new_rows: dict[str, pa.Table]) -> dict[str, str]:
+def _renamed_resources(
+    old_res: dict[str, Resource],
+    new_res: dict[str, Resource],
+    old_rows: dict[str, pa.Table],
+    new_rows: dict[str, pa.Table],
+) -> dict[str, str]:
     """New name -> old name, for each added resource holding exactly the rows of a removed one."""
     gone = [n for n in old_res if n not in new_res]
     renamed: dict[str, str] = {}
@@ -101,8 +105,9 @@ def _renamed_resources(old_res: dict[str, Resource], new_res: dict[str, Resource
     return renamed
 
 
-def _read_both(old_res: dict[str, Resource], new_res: dict[str, Resource]) -> tuple[dict[str, pa.Table],
-                                                                                      dict[str, pa.Table]]:
+def _read_both(
+    old_res: dict[str, Resource], new_res: dict[str, Resource]
+) -> tuple[dict[str, pa.Table], dict[str, pa.Table]]:
     """Read every table of both packages, two at a time: Arrow's reading and compute release the GIL."""
     jobs = [("old", n, r) for n, r in old_res.items()] + [("new", n, r) for n, r in new_res.items()]
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -132,7 +137,8 @@ def _same_content(a: pa.Table, b: pa.Table) -> bool:
         return False
     try:
         return a.sort_by([(c, "ascending") for c in a.schema.names if _sortable(a.schema.field(c).type)]).equals(
-            b.sort_by([(c, "ascending") for c in b.schema.names if _sortable(b.schema.field(c).type)]))
+            b.sort_by([(c, "ascending") for c in b.schema.names if _sortable(b.schema.field(c).type)])
+        )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return a.equals(b)
 
@@ -141,8 +147,9 @@ def _sortable(t: pa.DataType) -> bool:
     return not (pa.types.is_list(t) or pa.types.is_struct(t))
 
 
-def _resource(name: str, old: Resource, new: Resource, a: pa.Table, b: pa.Table, tolerance: float,
-              reasons: list[Reason]) -> ResourceDiff:
+def _resource(
+    name: str, old: Resource, new: Resource, a: pa.Table, b: pa.Table, tolerance: float, reasons: list[Reason]
+) -> ResourceDiff:
     assert old.schema is not None and new.schema is not None  # only tabular resources are compared
     rd = ResourceDiff(name, "unchanged", new_schema=new.schema_descriptor)
     # descriptive metadata; storage (path, format...) is no change when the rows are the same
@@ -168,12 +175,18 @@ def _record_renames(rd: ResourceDiff, renames: dict[str, str], reasons: list[Rea
     """A rename is not a removal plus an addition: replace those two changes (and reasons) by one."""
     rd.renamed_fields = renames
     for o, n in renames.items():
-        rd.schema = [c for c in rd.schema if not (c.kind == "field-removed" and c.field == o)
-                     and not (c.kind == "field-added" and c.field == n)]
+        rd.schema = [
+            c
+            for c in rd.schema
+            if not (c.kind == "field-removed" and c.field == o) and not (c.kind == "field-added" and c.field == n)
+        ]
         rd.schema.append(SchemaChange("field-renamed", n, "major", f"renamed from `{o}`", o, n))
     renamed = set(renames) | set(renames.values())
-    reasons[:] = [r for r in reasons if not (r.resource == rd.name and r.rule in ("field-removed", "field-added")
-                                             and r.field in renamed)]
+    reasons[:] = [
+        r
+        for r in reasons
+        if not (r.resource == rd.name and r.rule in ("field-removed", "field-added") and r.field in renamed)
+    ]
     for o, n in renames.items():
         reasons.append(Reason("major", "field-renamed", rd.name, n, f"was {o!r}"))
 
@@ -186,8 +199,9 @@ def _row_reasons(rd: ResourceDiff, reasons: list[Reason]) -> None:
         reasons.append(Reason("minor", "rows-added", rd.name, detail=_n(n["added"], "row")))
     if n["modified"]:
         cells = sum(len(m.cells) for m in rd.modified)
-        reasons.append(Reason("patch", "values-corrected", rd.name,
-                              detail=f"{_n(cells, 'value')} in {_n(n['modified'], 'row')}"))
+        reasons.append(
+            Reason("patch", "values-corrected", rd.name, detail=f"{_n(cells, 'value')} in {_n(n['modified'], 'row')}")
+        )
 
 
 def _n(count: int, word: str) -> str:
@@ -234,14 +248,32 @@ def _reference_rules(out: dict[str, ResourceDiff], new_res: dict[str, Resource],
             for m in parent.modified:
                 hit = [f for f in fk.reference_fields if f in m.cells]
                 if hit:
-                    reasons.append(Reason("major", "referenced-value-changed", target, ",".join(hit),
-                                          f"referenced by {name}.{','.join(fk.fields)}"))
+                    reasons.append(
+                        Reason(
+                            "major",
+                            "referenced-value-changed",
+                            target,
+                            ",".join(hit),
+                            f"referenced by {name}.{','.join(fk.fields)}",
+                        )
+                    )
                     break
             if parent.added is not None and parent.added.num_rows and len(fk.fields) == 1:
-                new_targets = set(parent.added.column(fk.reference_fields[0]).to_pylist()) \
-                    if fk.reference_fields[0] in parent.added.column_names else set()
-                moved = [m for m in child.modified if fk.fields[0] in m.cells
-                         and m.cells[fk.fields[0]][1] in new_targets]
+                new_targets = (
+                    set(parent.added.column(fk.reference_fields[0]).to_pylist())
+                    if fk.reference_fields[0] in parent.added.column_names
+                    else set()
+                )
+                moved = [
+                    m for m in child.modified if fk.fields[0] in m.cells and m.cells[fk.fields[0]][1] in new_targets
+                ]
                 if moved:
-                    reasons.append(Reason("minor", "reference-to-new-data", name, fk.fields[0],
-                                          f"{len(moved)} rows now point at rows added to {target}"))
+                    reasons.append(
+                        Reason(
+                            "minor",
+                            "reference-to-new-data",
+                            name,
+                            fk.fields[0],
+                            f"{len(moved)} rows now point at rows added to {target}",
+                        )
+                    )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 import pyarrow as pa
@@ -34,8 +35,13 @@ class Reason:
         return f"{self.bump:5}  {self.label}{': ' + self.detail if self.detail else ''}"
 
     def to_dict(self) -> dict:
-        return {"bump": self.bump, "rule": self.rule, "resource": self.resource, "field": self.field,
-                "detail": self.detail}
+        return {
+            "bump": self.bump,
+            "rule": self.rule,
+            "resource": self.resource,
+            "field": self.field,
+            "detail": self.detail,
+        }
 
 
 @dataclass
@@ -67,8 +73,14 @@ class SchemaChange:
     new: Any = None
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "field": self.field, "old": self.old, "new": self.new, "bump": self.bump,
-                "detail": self.detail}
+        return {
+            "kind": self.kind,
+            "field": self.field,
+            "old": self.old,
+            "new": self.new,
+            "bump": self.bump,
+            "detail": self.detail,
+        }
 
 
 @dataclass
@@ -79,8 +91,11 @@ class RowChange:
     cells: dict[str, tuple[Any, Any]] = dc_field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        return {"change": "modified", "key": self.key,
-                "cells": {f: {"old": o, "new": n} for f, (o, n) in self.cells.items()}}
+        return {
+            "change": "modified",
+            "key": self.key,
+            "cells": {f: {"old": o, "new": n} for f, (o, n) in self.cells.items()},
+        }
 
 
 @dataclass
@@ -101,9 +116,11 @@ class ResourceDiff:
 
     @property
     def rows(self) -> dict[str, int]:
-        return {"added": 0 if self.added is None else self.added.num_rows,
-                "removed": 0 if self.removed is None else self.removed.num_rows,
-                "modified": len(self.modified)}
+        return {
+            "added": 0 if self.added is None else self.added.num_rows,
+            "removed": 0 if self.removed is None else self.removed.num_rows,
+            "modified": len(self.modified),
+        }
 
     def changes(self) -> list[dict]:
         """Row changes as records of plain Python values (dates stay dates: see Diff.to_json)."""
@@ -114,9 +131,14 @@ class ResourceDiff:
         return out + [m.to_dict() for m in self.modified]
 
     def to_dict(self, jsonable: bool = True) -> dict:
-        d: dict[str, Any] = {"status": self.status, "schema": [c.to_dict() for c in self.schema],
-                             "metadata": [m.to_dict() for m in self.metadata], "key": self.key,
-                             "rows": self.rows, "changes": self.changes()}
+        d: dict[str, Any] = {
+            "status": self.status,
+            "schema": [c.to_dict() for c in self.schema],
+            "metadata": [m.to_dict() for m in self.metadata],
+            "key": self.key,
+            "rows": self.rows,
+            "changes": self.changes(),
+        }
         if self.old_name is not None:
             d["old_name"] = self.old_name
         if self.renamed_fields:
@@ -144,10 +166,14 @@ class Diff:
 
     def to_dict(self, jsonable: bool = True) -> dict:
         """The diff as plain data (what the diff JSON Schema describes); ``jsonable`` turns dates into text."""
-        d = {"old_version": self.old_version, "new_version": self.new_version,
-             "required_bump": self.required_bump, "reasons": [r.to_dict() for r in self.reasons],
-             "metadata": [m.to_dict() for m in self.metadata],
-             "resources": {name: r.to_dict(jsonable=False) for name, r in self.resources.items()}}
+        d = {
+            "old_version": self.old_version,
+            "new_version": self.new_version,
+            "required_bump": self.required_bump,
+            "reasons": [r.to_dict() for r in self.reasons],
+            "metadata": [m.to_dict() for m in self.metadata],
+            "resources": {name: r.to_dict(jsonable=False) for name, r in self.resources.items()},
+        }
         return render.jsonable(d) if jsonable else d
 
     def to_json(self) -> str:

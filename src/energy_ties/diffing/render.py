@@ -67,8 +67,9 @@ def _resource_items(name: str, res: ResourceDiff, sections: dict[str, list[str]]
         sections["Removed"].append(f"`{name}`: {_n(n['removed'], 'row')}{_examples(res, 'removed')}.")
     if n["modified"]:
         cells = sum(len(m.cells) for m in res.modified)
-        sections["Fixed"].append(f"`{name}`: {_n(cells, 'value')} corrected in {_n(n['modified'], 'row')}"
-                                 f"{_examples(res, 'modified')}.")
+        sections["Fixed"].append(
+            f"`{name}`: {_n(cells, 'value')} corrected in {_n(n['modified'], 'row')}{_examples(res, 'modified')}."
+        )
 
 
 def _n(count: int, word: str) -> str:

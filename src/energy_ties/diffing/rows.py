@@ -38,8 +38,10 @@ def _check_unique(table: pa.Table, key: list[str], side: str, name: str) -> None
     dup = counts.filter(pc.greater(counts["count_all"], 1))
     if dup.num_rows:
         sample = {k: dup.column(k)[0].as_py() for k in key}
-        raise DiffError(f"{name}: {dup.num_rows} duplicate primary key value(s) in the {side} package, e.g. {sample}; "
-                        "rows cannot be matched")
+        raise DiffError(
+            f"{name}: {dup.num_rows} duplicate primary key value(s) in the {side} package, e.g. {sample}; "
+            "rows cannot be matched"
+        )
 
 
 def join(a: pa.Table, b: pa.Table, key: list[str], how: str) -> pa.Table:
@@ -48,8 +50,10 @@ def join(a: pa.Table, b: pa.Table, key: list[str], how: str) -> pa.Table:
         if k not in a.column_names or k not in b.column_names:
             raise DiffError(f"key column {k!r} is missing on one side")
         if a.schema.field(k).type != b.schema.field(k).type:
-            raise DiffError(f"key column {k!r} has type {a.schema.field(k).type} in the old package and "
-                            f"{b.schema.field(k).type} in the new one: incompatible schemas")
+            raise DiffError(
+                f"key column {k!r} has type {a.schema.field(k).type} in the old package and "
+                f"{b.schema.field(k).type} in the new one: incompatible schemas"
+            )
     ra = a.rename_columns([c if c in key else c + "\x00old" for c in a.column_names])
     rb = b.rename_columns([c if c in key else c + "\x00new" for c in b.column_names])
     sa, keys = null_safe(ra, key)
@@ -74,8 +78,15 @@ def equal_columns(x: pa.ChunkedArray, y: pa.ChunkedArray, tolerance: float) -> n
     return eq.to_numpy(zero_copy_only=False)
 
 
-def match_rows(rd: ResourceDiff, a: pa.Table, b: pa.Table, key: list[str], renames: dict[str, str],
-               tolerance: float, fields: list[str]) -> None:
+def match_rows(
+    rd: ResourceDiff,
+    a: pa.Table,
+    b: pa.Table,
+    key: list[str],
+    renames: dict[str, str],
+    tolerance: float,
+    fields: list[str],
+) -> None:
     """Rows removed, added and modified, matched on ``key``; ``fields`` are the new schema's, in order."""
     if not key:
         _rows_by_identity(rd, a, b, renames)
@@ -92,8 +103,9 @@ def match_rows(rd: ResourceDiff, a: pa.Table, b: pa.Table, key: list[str], renam
         rd.modified = _modified(a.take(po), b.take(pn), key, renames, tolerance, fields)
 
 
-def _modified(olds: pa.Table, news: pa.Table, key: list[str], renames: dict[str, str], tolerance: float,
-              fields: list[str]) -> list[RowChange]:
+def _modified(
+    olds: pa.Table, news: pa.Table, key: list[str], renames: dict[str, str], tolerance: float, fields: list[str]
+) -> list[RowChange]:
     """The matched rows (old and new, aligned) whose values differ, with each changed cell."""
     back = {v: k for k, v in renames.items()}
     changed_any = np.zeros(olds.num_rows, bool)
@@ -116,10 +128,10 @@ def _modified(olds: pa.Table, news: pa.Table, key: list[str], renames: dict[str,
     key_values = {k: news[k].take(take).to_pylist() for k in key}
     modified = [RowChange({k: key_values[k][i] for k in key}) for i in range(len(rows_at))]
     position = {int(r): i for i, r in enumerate(rows_at)}
-    for oname, fname, mask in per_field:
+    for old_name, fname, mask in per_field:
         at = np.flatnonzero(mask)
         new_vals = news[fname].take(pa.array(at)).to_pylist()
-        old_vals = olds[oname].take(pa.array(at)).to_pylist() if oname else [None] * len(at)
+        old_vals = olds[old_name].take(pa.array(at)).to_pylist() if old_name else [None] * len(at)
         for row, o, n in zip(at, old_vals, new_vals):
             modified[position[int(row)]].cells[fname] = (o, n)
     return modified
@@ -156,8 +168,12 @@ def _align_sorted(a: pa.Table, b: pa.Table, key: list[str]) -> tuple | None:
     _, po, pn = np.intersect1d(xa, xb, assume_unique=True, return_indices=True)
     removed = np.setdiff1d(np.arange(len(xa)), po, assume_unique=True)
     added = np.setdiff1d(np.arange(len(xb)), pn, assume_unique=True)
-    return (pa.array(removed, pa.int64()), pa.array(added, pa.int64()), pa.array(po, pa.int64()),
-            pa.array(pn, pa.int64()))
+    return (
+        pa.array(removed, pa.int64()),
+        pa.array(added, pa.int64()),
+        pa.array(po, pa.int64()),
+        pa.array(pn, pa.int64()),
+    )
 
 
 def _rows_by_identity(rd: ResourceDiff, a: pa.Table, b: pa.Table, renames: dict[str, str]) -> None:

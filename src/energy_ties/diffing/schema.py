@@ -23,8 +23,15 @@ def schema_changes(name: str, old: Schema, new: Schema, reasons: list[Reason]) -
     """Every change from ``old`` to ``new``, classed; each adds its reason to ``reasons``."""
     changes: list[SchemaChange] = []
 
-    def add(kind: str, field: str | None, bump: str, detail: str, old_value: Any = None, new_value: Any = None,
-            rule: str | None = None) -> None:
+    def add(
+        kind: str,
+        field: str | None,
+        bump: str,
+        detail: str,
+        old_value: Any = None,
+        new_value: Any = None,
+        rule: str | None = None,
+    ) -> None:
         changes.append(SchemaChange(kind, field, bump, detail, old_value, new_value))
         if bump != "none":
             reasons.append(Reason(bump, rule or kind, name, field, detail))
@@ -42,24 +49,45 @@ def schema_changes(name: str, old: Schema, new: Schema, reasons: list[Reason]) -
         add("fields-reordered", None, "major", "fields reordered", common_old, common_new)
     for fname in common_new:
         fo, fn = old.get(fname), new.get(fname)
-        _field_changes(fo, fn, add)
+        if fo is not None and fn is not None:
+            _field_changes(fo, fn, add)
     if tuple(old.primary_key) != tuple(new.primary_key):
         add("primary-key", None, "major", "primary key changed", list(old.primary_key), list(new.primary_key))
     old_fk = {_fk_id(fk): fk for fk in old.foreign_keys}
     new_fk = {_fk_id(fk): fk for fk in new.foreign_keys}
     for k in old_fk.keys() - new_fk.keys():
-        add("foreign-key-removed", ",".join(old_fk[k].fields), "minor", f"foreign key {k} removed (looser)",
-            rule="constraint-loosened")
+        add(
+            "foreign-key-removed",
+            ",".join(old_fk[k].fields),
+            "minor",
+            f"foreign key {k} removed (looser)",
+            rule="constraint-loosened",
+        )
     for k in new_fk.keys() - old_fk.keys():
-        add("foreign-key-added", ",".join(new_fk[k].fields), "major", f"foreign key {k} added (stricter)",
-            rule="constraint-tightened")
+        add(
+            "foreign-key-added",
+            ",".join(new_fk[k].fields),
+            "major",
+            f"foreign key {k} added (stricter)",
+            rule="constraint-tightened",
+        )
     old_uk, new_uk = set(map(tuple, old.unique_keys)), set(map(tuple, new.unique_keys))
-    for k in old_uk - new_uk:
-        add("unique-key-removed", ",".join(k), "minor", f"unique key ({', '.join(k)}) removed (looser)",
-            rule="constraint-loosened")
-    for k in new_uk - old_uk:
-        add("unique-key-added", ",".join(k), "major", f"unique key ({', '.join(k)}) added (stricter)",
-            rule="constraint-tightened")
+    for uk in old_uk - new_uk:
+        add(
+            "unique-key-removed",
+            ",".join(uk),
+            "minor",
+            f"unique key ({', '.join(uk)}) removed (looser)",
+            rule="constraint-loosened",
+        )
+    for uk in new_uk - old_uk:
+        add(
+            "unique-key-added",
+            ",".join(uk),
+            "major",
+            f"unique key ({', '.join(uk)}) added (stricter)",
+            rule="constraint-tightened",
+        )
     if tuple(old.missing_values) != tuple(new.missing_values):
         _missing_change(None, old.missing_values, new.missing_values, add)
     if (old.fields_match or "exact") != (new.fields_match or "exact"):
@@ -78,29 +106,57 @@ def _field_changes(fo: Field, fn: Field, add) -> None:
         return
     for prop in sorted(READING):
         if fo.descriptor.get(prop) != fn.descriptor.get(prop):
-            add("format-changed", name, "major", f"{prop} {fo.descriptor.get(prop)!r} -> {fn.descriptor.get(prop)!r}",
-                fo.descriptor.get(prop), fn.descriptor.get(prop))
+            add(
+                "format-changed",
+                name,
+                "major",
+                f"{prop} {fo.descriptor.get(prop)!r} -> {fn.descriptor.get(prop)!r}",
+                fo.descriptor.get(prop),
+                fn.descriptor.get(prop),
+            )
     for prop in ("title", "description", "example", "rdfType"):
         if fo.descriptor.get(prop) != fn.descriptor.get(prop):
-            add("field-metadata", name, "patch", f"{prop} changed", fo.descriptor.get(prop), fn.descriptor.get(prop),
-                rule="metadata-changed")
+            add(
+                "field-metadata",
+                name,
+                "patch",
+                f"{prop} changed",
+                fo.descriptor.get(prop),
+                fn.descriptor.get(prop),
+                rule="metadata-changed",
+            )
     oc, nc = fo.constraints, fn.constraints
     for c in sorted(set(oc) | set(nc)):
         verdict = _constraint(c, oc.get(c), nc.get(c), fn)
         if verdict is None:
             continue
         bump, word = ("major", "tightened") if verdict == "tighter" else ("minor", "loosened")
-        add(f"constraint-{word}", name, bump, f"constraint {c} {oc.get(c)!r} -> {nc.get(c)!r} ({word})",
-            oc.get(c), nc.get(c), rule=f"constraint-{word}")
+        add(
+            f"constraint-{word}",
+            name,
+            bump,
+            f"constraint {c} {oc.get(c)!r} -> {nc.get(c)!r} ({word})",
+            oc.get(c),
+            nc.get(c),
+            rule=f"constraint-{word}",
+        )
     if fo.categories != fn.categories:
         verdict = _set_change(fo.categories, fn.categories)
         bump, word = ("major", "tightened") if verdict == "tighter" else ("minor", "loosened")
-        add(f"constraint-{word}", name, bump, f"categories {word}", list(fo.categories or []),
-            list(fn.categories or []), rule=f"constraint-{word}")
+        add(
+            f"constraint-{word}",
+            name,
+            bump,
+            f"categories {word}",
+            list(fo.categories or []),
+            list(fn.categories or []),
+            rule=f"constraint-{word}",
+        )
     elif fo.category_labels != fn.category_labels or fo.categories_ordered != fn.categories_ordered:
         add("field-metadata", name, "patch", "category labels or order changed", rule="metadata-changed")
-    if fo.descriptor.get("missingValues") != fn.descriptor.get("missingValues") and \
-            tuple(fo.missing_values) != tuple(fn.missing_values):
+    if fo.descriptor.get("missingValues") != fn.descriptor.get("missingValues") and tuple(fo.missing_values) != tuple(
+        fn.missing_values
+    ):
         _missing_change(name, fo.missing_values, fn.missing_values, add)
 
 
@@ -109,11 +165,25 @@ def _missing_change(field: str | None, old: tuple, new: tuple, add) -> None:
     if o == n:
         return
     if o < n:  # more spellings of "missing": nothing valid before becomes invalid
-        add("missing-values", field, "minor", f"missingValues widened {sorted(o)} -> {sorted(n)}", sorted(o),
-            sorted(n), rule="constraint-loosened")
+        add(
+            "missing-values",
+            field,
+            "minor",
+            f"missingValues widened {sorted(o)} -> {sorted(n)}",
+            sorted(o),
+            sorted(n),
+            rule="constraint-loosened",
+        )
     else:
-        add("missing-values", field, "major", f"missingValues {sorted(o)} -> {sorted(n)}", sorted(o), sorted(n),
-            rule="constraint-tightened")
+        add(
+            "missing-values",
+            field,
+            "major",
+            f"missingValues {sorted(o)} -> {sorted(n)}",
+            sorted(o),
+            sorted(n),
+            rule="constraint-tightened",
+        )
 
 
 def _set_change(old: Iterable | None, new: Iterable | None) -> str:

@@ -73,24 +73,44 @@ def data_readme(root: Path, descriptor: dict, date: str) -> str:
     version = descriptor.get("version")
     homepage = descriptor.get("homepage", "")
     authors = ", ".join(c.get("title", "") for c in descriptor.get("contributors") or [] if isinstance(c, dict))
-    lines = [f"# {title}", "", descriptor.get("description", ""), "",
-             f"Version {version}, released {date}. A [Frictionless Data Package](https://datapackage.org/) (v2): "
-             f"`{DESCRIPTOR}` describes the tables in `data/`, whose Table Schemas are in `schemas/tables/` "
-             "and row JSON Schemas in `schemas/rows/`. `CHANGELOG.md` lists the changes up to this version.",
-             "", "## Licences", ""]
+    lines = [
+        f"# {title}",
+        "",
+        descriptor.get("description", ""),
+        "",
+        f"Version {version}, released {date}. A [Frictionless Data Package](https://datapackage.org/) (v2): "
+        f"`{DESCRIPTOR}` describes the tables in `data/`, whose Table Schemas are in `schemas/tables/` "
+        "and row JSON Schemas in `schemas/rows/`. `CHANGELOG.md` lists the changes up to this version.",
+        "",
+        "## Licences",
+        "",
+    ]
     for lic in descriptor.get("licenses") or []:
         label = f": {lic['title']}" if lic.get("title") else ""
         lines.append(f"- [{lic.get('name')}]({lic.get('path')}){label}")
-    lines += ["", "## How to cite", "",
-              f"> {authors} ({date[:4]}). *{title}* (data package, version {version}). {homepage}".rstrip(),
-              "", "## Resources", ""]
+    lines += [
+        "",
+        "## How to cite",
+        "",
+        f"> {authors} ({date[:4]}). *{title}* (data package, version {version}). {homepage}".rstrip(),
+        "",
+        "## Resources",
+        "",
+    ]
     for res in descriptor.get("resources") or []:
         lines.append(f"- `{res.get('name')}` (`{res.get('path')}`): {res.get('description', res.get('title', ''))}")
-    lines += ["", "## Checking the evidence", "",
-              "Every span in `evidence` can be checked against the article texts (not included) with the "
-              "energy-ties tool: `pip install energy-ties`, then "
-              "`energy-ties verify-evidence datapackage.json --texts DIR`.",
-              "", "## Data dictionary", "", dictionary(root / DESCRIPTOR)]
+    lines += [
+        "",
+        "## Checking the evidence",
+        "",
+        "Every span in `evidence` can be checked against the article texts (not included) with the "
+        "energy-ties tool: `pip install energy-ties`, then "
+        "`energy-ties verify-evidence datapackage.json --texts DIR`.",
+        "",
+        "## Data dictionary",
+        "",
+        dictionary(root / DESCRIPTOR),
+    ]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -105,6 +125,7 @@ def release_files(root: Path) -> tuple[dict, str, dict[str, bytes]]:
         changelog = (root / CHANGELOG).read_text(encoding="utf-8")
     except OSError as exc:
         raise ReleaseError(f"{root / CHANGELOG}: cannot be read ({exc.strerror})") from None
+    assert isinstance(version, str)  # is_version said so
     date = release_date(changelog, version, str(root / CHANGELOG))
     entries = {m: (root / m).read_bytes() for m in members(root, descriptor)}
     entries["README.md"] = data_readme(root, descriptor, date).encode("utf-8")
@@ -124,23 +145,29 @@ def build(root: Path, *, force: bool = False) -> tuple[dict, str]:
     descriptor, date, entries = release_files(root)
     name, version = descriptor.get("name") or "package", descriptor["version"]
     data = reproducible_zip(entries)
-    entry = {"version": version, "date": date, "file": archive_name(name, version),
-             "size": len(data), "sha256": sha256(data)}
+    entry = {
+        "version": version,
+        "date": date,
+        "file": archive_name(name, version),
+        "size": len(data),
+        "sha256": sha256(data),
+    }
     folder = root / RELEASES
     index = read_index(folder / INDEX)
     if index is not None and index["name"] != name:
         raise ReleaseError(f"{folder / INDEX}: is the index of {index['name']!r}, not of {name!r}")
     releases = index["releases"] if index else []
-    old = next((r for r in releases if r["version"] == version), None)
+    old: dict | None = next((r for r in releases if r["version"] == version), None)
     archive = folder / entry["file"]
     if old == entry and archive.is_file() and sha256(archive.read_bytes()) == entry["sha256"]:
         return entry, "unchanged"
     replaced = old is not None and old["sha256"] != entry["sha256"]
-    if replaced and not force:
+    if old is not None and replaced and not force:
         raise ReleaseError(
             f"version {version} is already released with SHA-256 {old['sha256']}, and these files build to "
             f"{entry['sha256']}: released versions are immutable; bump the version in {DESCRIPTOR} "
-            "(or pass --force to replace the release)")
+            "(or pass --force to replace the release)"
+        )
     write_bytes(archive, data)
     write_text(folder / INDEX, index_json(name, [r for r in releases if r["version"] != version] + [entry]))
     return entry, "replaced" if replaced else "built"
@@ -162,13 +189,16 @@ def check(root: Path) -> list[str]:
     version = descriptor["version"]
     current = next((r for r in index["releases"] if r["version"] == version), None)
     if current is None:
-        problems.append(f"version {version} (in {DESCRIPTOR}) is not in {folder / INDEX}; "
-                        "run `energy-ties build-release`")
+        problems.append(
+            f"version {version} (in {DESCRIPTOR}) is not in {folder / INDEX}; run `energy-ties build-release`"
+        )
     else:
         rebuilt = sha256(reproducible_zip(entries))
         if rebuilt != current["sha256"]:
-            problems.append(f"version {version}: the files rebuild to SHA-256 {rebuilt}, the index says "
-                            f"{current['sha256']}: released files changed without a new version")
+            problems.append(
+                f"version {version}: the files rebuild to SHA-256 {rebuilt}, the index says "
+                f"{current['sha256']}: released files changed without a new version"
+            )
     for r in index["releases"]:
         path = folder / r["file"]
         if not path.is_file():
@@ -177,6 +207,8 @@ def check(root: Path) -> list[str]:
         data = path.read_bytes()
         got = sha256(data)
         if len(data) != r["size"] or got != r["sha256"]:
-            problems.append(f"{path}: {len(data)} bytes with SHA-256 {got}, the index says "
-                            f"{r['size']} bytes with SHA-256 {r['sha256']}")
+            problems.append(
+                f"{path}: {len(data)} bytes with SHA-256 {got}, the index says "
+                f"{r['size']} bytes with SHA-256 {r['sha256']}"
+            )
     return problems

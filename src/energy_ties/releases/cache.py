@@ -29,8 +29,6 @@ MAX_RELEASE_BYTES = 1024**3
 MARKER = ".release.json"
 
 
-
-
 @dataclass(frozen=True)
 class Settings:
     base_url: str
@@ -38,8 +36,9 @@ class Settings:
     offline: bool
 
 
-def settings(base_url: str | None = None, cache: str | os.PathLike | None = None,
-             offline: bool | None = None) -> Settings:
+def settings(
+    base_url: str | None = None, cache: str | os.PathLike | None = None, offline: bool | None = None
+) -> Settings:
     """The arguments, else ``ENERGY_TIES_BASE_URL``, ``ENERGY_TIES_CACHE``, ``ENERGY_TIES_OFFLINE``, else defaults."""
     base = base_url or os.environ.get("ENERGY_TIES_BASE_URL") or DEFAULT_BASE_URL
     if not base.lower().startswith(("http://", "https://")):
@@ -111,8 +110,9 @@ def archive_ok(path: Path, sha256: str) -> bool:
 
 def cached(s: Settings, entry: dict, name: str) -> bool:
     """Whether the release can be served without the network."""
-    return (verified(release_folder(s, entry["version"]), entry["sha256"])
-            or archive_ok(archive_path(s, entry, name), entry["sha256"]))
+    return verified(release_folder(s, entry["version"]), entry["sha256"]) or archive_ok(
+        archive_path(s, entry, name), entry["sha256"]
+    )
 
 
 def unpack_release(s: Settings, entry: dict, archive_path: Path) -> None:

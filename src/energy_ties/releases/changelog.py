@@ -13,7 +13,6 @@ _SECTION = re.compile(r"^## \[(?P<label>[^\]]+)\][^\S\n]*(?:-[^\S\n]*(?P<date>\S
 _LINK = re.compile(r"^\[(?P<label>[^\]]+)\]:[^\S\n]+\S.*\n?", re.M)
 
 
-
 def _sections(text: str) -> tuple[str, list[tuple[str, str | None, str]]]:
     """The text above the first ``## [...]`` heading, and (label, date, section text) for each section."""
     heads = list(_SECTION.finditer(text))
@@ -21,9 +20,9 @@ def _sections(text: str) -> tuple[str, list[tuple[str, str | None, str]]]:
         return text, []
     out = []
     for h, nxt in zip(heads, heads[1:] + [None]):
-        body = text[h.start():nxt.start() if nxt else len(text)]
+        body = text[h.start() : nxt.start() if nxt else len(text)]
         out.append((h["label"], h["date"], _LINK.sub("", body)))
-    return text[:heads[0].start()], out
+    return text[: heads[0].start()], out
 
 
 def release_date(changelog: str, version: str, label: str = CHANGELOG) -> str:
@@ -32,13 +31,14 @@ def release_date(changelog: str, version: str, label: str = CHANGELOG) -> str:
         if name != version:
             continue
         try:
-            dt.date.fromisoformat(date or "")
+            return dt.date.fromisoformat(date or "").isoformat()
         except ValueError:
-            raise ReleaseError(f"{label}: the heading of version {version} needs a date "
-                               f"(## [{version}] - YYYY-MM-DD), got {date!r}") from None
-        return date
-    raise ReleaseError(f"{label}: no section for version {version}; add '## [{version}] - YYYY-MM-DD' "
-                       "before building the release")
+            raise ReleaseError(
+                f"{label}: the heading of version {version} needs a date (## [{version}] - YYYY-MM-DD), got {date!r}"
+            ) from None
+    raise ReleaseError(
+        f"{label}: no section for version {version}; add '## [{version}] - YYYY-MM-DD' before building the release"
+    )
 
 
 def cut_changelog(changelog: str, version: str) -> str:

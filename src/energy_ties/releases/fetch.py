@@ -11,7 +11,6 @@ import re
 import shutil
 import sys
 from pathlib import Path
-from typing import Any
 
 from ..datapackage.jsonio import read_json
 from ..errors import DownloadError, PackageReadError
@@ -56,7 +55,6 @@ def remote_index(s: Settings) -> dict | None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-
 class _Bar:
     """The progress object pooch drives (``total``, ``update``, ``reset``, ``close``), drawn by rich on stderr."""
 
@@ -64,8 +62,13 @@ class _Bar:
         from rich.console import Console
         from rich.progress import DownloadColumn, Progress, TransferSpeedColumn
 
-        self._progress = Progress(*Progress.get_default_columns(), DownloadColumn(), TransferSpeedColumn(),
-                                  console=Console(stderr=True), transient=True)
+        self._progress = Progress(
+            *Progress.get_default_columns(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
         self._task = self._progress.add_task(label, total=None)
         self._started = False
 
@@ -99,13 +102,14 @@ def fetch(fetcher, name: str, s: Settings, what: str) -> str:
 
     url = fetcher.get_url(name)
     tries = f"{RETRIES + 1} attempt(s)"
-    bar = _Bar(name) if sys.stderr.isatty() else False
+    bar: _Bar | bool = _Bar(name) if sys.stderr.isatty() else False
     try:
-        return fetcher.fetch(name, downloader=pooch.HTTPDownloader(timeout=TIMEOUT, progressbar=bar,
-                                                                   chunk_size=1 << 14))
+        return fetcher.fetch(
+            name, downloader=pooch.HTTPDownloader(timeout=TIMEOUT, progressbar=bar, chunk_size=1 << 14)
+        )
     except requests.HTTPError as exc:
-        raise DownloadError(f"{what}: {url} answered HTTP {exc.response.status_code} {exc.response.reason} "
-                            f"({tries})") from None
+        status = f"{exc.response.status_code} {exc.response.reason}" if exc.response is not None else "an error"
+        raise DownloadError(f"{what}: {url} answered HTTP {status} ({tries})") from None
     except requests.Timeout:
         raise DownloadError(f"{what}: {url} did not answer within {TIMEOUT:g} s ({tries})") from None
     except requests.exceptions.ChunkedEncodingError:
@@ -114,12 +118,14 @@ def fetch(fetcher, name: str, s: Settings, what: str) -> str:
         reason = re.search(r"\[Errno -?\d+\] [^'\")\]]+|Read timed out", str(exc))
         raise DownloadError(f"{what}: {url} failed: {reason.group(0) if reason else exc} ({tries})") from None
     except ValueError:  # pooch: the downloaded file does not match the registry's hash
-        raise DownloadError(f"{what}: {url} does not match its SHA-256 in the release index "
-                            f"({fetcher.registry[name]}); the download was discarded") from None
+        raise DownloadError(
+            f"{what}: {url} does not match its SHA-256 in the release index "
+            f"({fetcher.registry[name]}); the download was discarded"
+        ) from None
     except OSError as exc:
         raise DownloadError(f"{what}: cannot write to the cache {s.cache} ({exc})") from None
     finally:
-        if bar:
+        if isinstance(bar, _Bar):
             bar.close()
 
 
@@ -129,10 +135,16 @@ def get_archive(s: Settings, entry: dict, name: str) -> Path:
     if s.offline:
         if archive_ok(path, entry["sha256"]):
             return path
-        raise DownloadError(f"version {entry['version']} is not in the cache {s.cache} and downloads are off "
-                            "(ENERGY_TIES_OFFLINE): download it once online")
+        raise DownloadError(
+            f"version {entry['version']} is not in the cache {s.cache} and downloads are off "
+            "(ENERGY_TIES_OFFLINE): download it once online"
+        )
     import pooch
 
-    fetcher = pooch.create(path=path.parent, base_url=s.base_url, registry={path.name: f"sha256:{entry['sha256']}"},
-                           retry_if_failed=RETRIES)
+    fetcher = pooch.create(
+        path=path.parent,
+        base_url=s.base_url,
+        registry={path.name: f"sha256:{entry['sha256']}"},
+        retry_if_failed=RETRIES,
+    )
     return Path(fetch(fetcher, path.name, s, f"version {entry['version']}"))

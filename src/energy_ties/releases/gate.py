@@ -57,12 +57,15 @@ def _check(d: Diff, root: Path) -> ReleaseCheck:
         check.problems.append(f"version went down: {old_v} -> {new_v}")
     elif new_v == old_v:
         if required != "none":
-            check.problems.append(f"the package changed since {old_v} but its version did not: the changes need a "
-                                  f"{required} bump ({reasons})")
+            check.problems.append(
+                f"the package changed since {old_v} but its version did not: the changes need a "
+                f"{required} bump ({reasons})"
+            )
         return check
     elif BUMPS.index(actual) < BUMPS.index(required):
-        check.problems.append(f"{old_v} -> {new_v} is a {actual} bump, but the changes need a {required} bump "
-                              f"({reasons})")
+        check.problems.append(
+            f"{old_v} -> {new_v} is a {actual} bump, but the changes need a {required} bump ({reasons})"
+        )
     changelog = root / CHANGELOG
     if not changelog.is_file():
         check.problems.append(f"{changelog}: no {CHANGELOG} beside the descriptor")

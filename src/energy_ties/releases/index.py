@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from importlib import resources as importlib_resources
 from pathlib import Path
@@ -23,11 +22,6 @@ def archive_name(name: str, version: str) -> str:
     return f"{name}-{version}.zip"
 
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-@functools.lru_cache(maxsize=None)
 def _index_validator() -> jsonschema.Draft202012Validator:
     """The validator of the release index's JSON Schema (shipped with the library), read and built once."""
     text = (importlib_resources.files("energy_ties") / "schemas" / INDEX_SCHEMA).read_text(encoding="utf-8")
@@ -37,8 +31,10 @@ def _index_validator() -> jsonschema.Draft202012Validator:
 def index_problems(index: Any) -> list[str]:
     """Why ``index`` is not a valid release index (its JSON Schema, then what a schema cannot say)."""
     validator = _index_validator()
-    problems = [f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}"
-                for e in sorted(validator.iter_errors(index), key=lambda e: list(map(str, e.absolute_path)))]
+    problems = [
+        f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}"
+        for e in sorted(validator.iter_errors(index), key=lambda e: list(map(str, e.absolute_path)))
+    ]
     if problems:
         return problems
     releases = index["releases"]
@@ -47,8 +43,10 @@ def index_problems(index: Any) -> list[str]:
         problems.append("releases: a version is listed twice")
     for r in releases:
         if r["file"] != archive_name(index["name"], r["version"]):
-            problems.append(f"releases: version {r['version']} has file {r['file']!r}, "
-                            f"expected {archive_name(index['name'], r['version'])!r}")
+            problems.append(
+                f"releases: version {r['version']} has file {r['file']!r}, "
+                f"expected {archive_name(index['name'], r['version'])!r}"
+            )
     if versions != sorted(versions, key=version_key):
         problems.append("releases: not sorted by version")
     highest = max(versions, key=version_key)

@@ -16,7 +16,7 @@ from ..datapackage.jsonio import read_json
 from ..datapackage.model import Package
 from ..datapackage.opening import bundled_index_path, open_package
 from ..errors import DownloadError
-from .cache import (Settings, cached, release_folder, settings, sweep, unpack_release, verified)
+from .cache import Settings, cached, release_folder, settings, sweep, unpack_release, verified
 from .fetch import get_archive, remote_index
 from .index import INDEX, index_problems
 from .semver import is_version, version_key
@@ -39,7 +39,6 @@ def bundled_index() -> dict:
     return index
 
 
-
 def _known(s: Settings, bundled: dict) -> tuple[str, dict[str, dict]]:
     """The releases known here: the remote index's, with the bundled index's entries over them."""
     remote = remote_index(s)
@@ -49,9 +48,13 @@ def _known(s: Settings, bundled: dict) -> tuple[str, dict[str, dict]]:
     return where, {**_releases(remote), **_releases(bundled)}
 
 
-
-def _resolve(version: str = "latest", *, base_url: str | None = None, cache: str | os.PathLike | None = None,
-            offline: bool | None = None) -> tuple[Settings, str, dict]:
+def _resolve(
+    version: str = "latest",
+    *,
+    base_url: str | None = None,
+    cache: str | os.PathLike | None = None,
+    offline: bool | None = None,
+) -> tuple[Settings, str, dict]:
     """(settings, package name, index entry) of ``version``: a version number, or ``latest``."""
     s = settings(base_url, cache, offline)
     if version != "latest" and not is_version(version):
@@ -65,16 +68,23 @@ def _resolve(version: str = "latest", *, base_url: str | None = None, cache: str
         for v in sorted(known, key=version_key, reverse=True):
             if not s.offline or cached(s, known[v], name):
                 return s, name, known[v]
-        raise DownloadError(f"no release is in the cache {s.cache} and downloads are off (ENERGY_TIES_OFFLINE): "
-                            "download one once online")
+        raise DownloadError(
+            f"no release is in the cache {s.cache} and downloads are off (ENERGY_TIES_OFFLINE): "
+            "download one once online"
+        )
     if version not in known:
         listed = ", ".join(sorted(known, key=version_key)) or "none"
         raise DownloadError(f"version {version} is not in the release index {where} (known: {listed})")
     return s, name, known[version]
 
 
-def download(version: str = "latest", *, base_url: str | None = None, cache: str | os.PathLike | None = None,
-             offline: bool | None = None) -> Path:
+def download(
+    version: str = "latest",
+    *,
+    base_url: str | None = None,
+    cache: str | os.PathLike | None = None,
+    offline: bool | None = None,
+) -> Path:
     """The folder of the unpacked, verified release ``version`` (``latest``: the newest), downloaded if needed.
 
     ``base_url`` (or ``ENERGY_TIES_BASE_URL``) is where releases are published,
@@ -98,8 +108,9 @@ def download(version: str = "latest", *, base_url: str | None = None, cache: str
             sweep(s, entry["version"])
             unpack_release(s, entry, get_archive(s, entry, name))
     except filelock.Timeout:
-        raise DownloadError(f"version {entry['version']}: another process has held {lock_path} for "
-                            f"{LOCK_TIMEOUT:g} s") from None
+        raise DownloadError(
+            f"version {entry['version']}: another process has held {lock_path} for {LOCK_TIMEOUT:g} s"
+        ) from None
     except OSError as exc:
         raise DownloadError(f"version {entry['version']}: cannot write to the cache {s.cache} ({exc})") from None
     if not verified(folder, entry["sha256"]):
@@ -107,8 +118,9 @@ def download(version: str = "latest", *, base_url: str | None = None, cache: str
     return folder
 
 
-def versions(*, base_url: str | None = None, cache: str | os.PathLike | None = None,
-             offline: bool | None = None) -> list[dict]:
+def versions(
+    *, base_url: str | None = None, cache: str | os.PathLike | None = None, offline: bool | None = None
+) -> list[dict]:
     """Every known release (the bundled index, and the remote one unless offline), newest last, each with
     ``latest`` and ``cached`` (usable offline)."""
     s = settings(base_url, cache, offline)

@@ -8,7 +8,10 @@ from typing import Any
 _SEMVER = re.compile(
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
     r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$", re.ASCII)
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$",
+    re.ASCII,
+)
+
 
 def is_version(text: Any) -> bool:
     return isinstance(text, str) and bool(_SEMVER.match(text))
@@ -20,8 +23,9 @@ def version_key(version: str) -> tuple:
     if m is None:
         raise ValueError(f"{version!r} is not a semantic version")
     major, minor, patch, pre, build = m.groups()
-    pre_key: tuple = (1,) if pre is None else (0, *((0, int(p), "") if p.isdigit() else (1, 0, p)
-                                                    for p in pre.split(".")))
+    pre_key: tuple = (
+        (1,) if pre is None else (0, *((0, int(p), "") if p.isdigit() else (1, 0, p) for p in pre.split(".")))
+    )
     return int(major), int(minor), int(patch), pre_key, build or ""
 
 

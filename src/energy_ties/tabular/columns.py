@@ -17,9 +17,11 @@ more than 15 significant digits, NaN). Constraints are checked vectorised on
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -98,8 +100,14 @@ def _match(raw: pa.Array, pattern: str) -> np.ndarray:
 
 # ---------------------------------------------------------------- column parsing
 
-def _read_exact(raw: pa.Array, todo: np.ndarray, f: Field, into: np.ndarray | None = None,
-                fits: Callable[[Any], bool] = lambda v: True) -> tuple[np.ndarray, dict[int, Any]]:
+
+def _read_exact(
+    raw: pa.Array,
+    todo: np.ndarray,
+    f: Field,
+    into: np.ndarray | None = None,
+    fits: Callable[[Any], bool] = lambda v: True,
+) -> tuple[np.ndarray, dict[int, Any]]:
     """Run the exact reader over the cells flagged in ``todo``, storing each valid value in ``into`` (when
     given; numpy converts Decimal to float, date to datetime64); values ``fits`` refuses are kept apart.
 
@@ -286,5 +294,8 @@ def _parse_date(raw: pa.Array, f: Field, missing: np.ndarray) -> Parsed:
 
 
 _PARSERS: dict[str, Callable[[pa.Array, Field, np.ndarray], Parsed]] = {
-    "boolean": _parse_boolean, "integer": _parse_integer, "year": _parse_integer, "number": _parse_number,
+    "boolean": _parse_boolean,
+    "integer": _parse_integer,
+    "year": _parse_integer,
+    "number": _parse_number,
 }

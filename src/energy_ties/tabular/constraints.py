@@ -11,9 +11,11 @@ validator refuses.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field as dc_field
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -44,11 +46,13 @@ SUPPORTED = {
 }
 BOUNDS = {"minimum": "ge", "maximum": "le", "exclusiveMinimum": "gt", "exclusiveMaximum": "lt"}
 _PY_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "ge": lambda a, b: a >= b, "le": lambda a, b: a <= b, "gt": lambda a, b: a > b, "lt": lambda a, b: a < b,
+    "ge": lambda a, b: a >= b,
+    "le": lambda a, b: a <= b,
+    "gt": lambda a, b: a > b,
+    "lt": lambda a, b: a < b,
 }
 # regex constructs whose meaning differs between RE2 and Python's re (Unicode classes, lookaround...)
 _NOT_RE2_SAFE = re.compile(r"\\[dDwWsSbBAZzG0-9]|\(\?[=!<P#]|\(\?[aiLmsux]")
-
 
 
 def _float_exact(value: Decimal) -> bool:
@@ -72,7 +76,7 @@ class FieldCheck:
     problems: list[str] = dc_field(default_factory=list)
 
     @classmethod
-    def build(cls, f: Field, number: int, required: bool) -> "FieldCheck":
+    def build(cls, f: Field, number: int, required: bool) -> FieldCheck:
         supported = SUPPORTED.get(f.type, SUPPORTED["any"])
         cons = f.constraints
         order = [c for c in supported if (c == "required" and required) or (c != "required" and c in cons)]
@@ -110,7 +114,9 @@ class FieldCheck:
 
     # ---------------------------------------------------------------- vectorised
 
-    def violations(self, raw: pa.Array, parsed: columns.Parsed, active: np.ndarray) -> list[tuple[str, np.ndarray, str]]:
+    def violations(
+        self, raw: pa.Array, parsed: columns.Parsed, active: np.ndarray
+    ) -> list[tuple[str, np.ndarray, str]]:
         """(constraint, mask, note) for each constraint, over rows where ``active``."""
         out = []
         f = self.field
@@ -119,8 +125,11 @@ class FieldCheck:
         for name in names:
             mask = active & parsed.missing if name == "required" else self.breaks(name, raw, parsed, valid)
             if mask.any():
-                note = ("value is not one of the field's categories" if name == "categories"
-                        else _note(name, f.constraints.get(name, True)))
+                note = (
+                    "value is not one of the field's categories"
+                    if name == "categories"
+                    else _note(name, f.constraints.get(name, True))
+                )
                 out.append((name, mask, note))
         return out
 
@@ -144,8 +153,9 @@ class FieldCheck:
             bound = self.bounds[name]
             if self.field.type == "number":
                 bound = float(bound)
-            ok = getattr(pc, {"ge": "greater_equal", "le": "less_equal", "gt": "greater",
-                              "lt": "less"}[BOUNDS[name]])(values, pa.scalar(bound, values.type))
+            ok = getattr(pc, {"ge": "greater_equal", "le": "less_equal", "gt": "greater", "lt": "less"}[BOUNDS[name]])(
+                values, pa.scalar(bound, values.type)
+            )
             return valid & ~columns.to_numpy_bool(ok)
         if name in ("minLength", "maxLength"):
             length = pc.utf8_length(values)
@@ -167,7 +177,7 @@ class FieldCheck:
             bad[idx] = [self.pattern_py.fullmatch(t) is None for t in texts]
             return bad
         if name in ("enum", "categories"):
-            allowed = self.enum if name == "enum" else self.categories
+            allowed = (self.enum if name == "enum" else self.categories) or []
             if self.field.type == "number":
                 allowed = [float(v) for v in allowed]
             try:
@@ -224,7 +234,7 @@ class FieldCheck:
             return lambda v: v in allowed
         if name == "jsonSchema":
             validator = self.json_validator
-            return None if validator is None else (lambda v: validator.is_valid(v))
+            return None if validator is None else (validator.is_valid)
         return None
 
 

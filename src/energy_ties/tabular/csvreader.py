@@ -19,9 +19,10 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -77,7 +78,7 @@ class ChainedFiles(io.RawIOBase):
 
     def __init__(self, paths: list[Path]):
         self._paths = list(paths)
-        self._fh = None
+        self._fh: io.BufferedReader | None = None
 
     def readable(self) -> bool:
         return True
@@ -140,8 +141,11 @@ class TableReader:
             raise SourceError("format-error", f"format {fmt or suffix!r} is not supported (CSV and TSV are)")
         if self._is_empty():
             raise SourceError("source-error", "the source is empty")
-        if (self.dialect.arrow_ok and _is_utf8(self.resource.encoding)
-                and not (self.empty_lines_matter and self._has_empty_line())):
+        if (
+            self.dialect.arrow_ok
+            and _is_utf8(self.resource.encoding)
+            and not (self.empty_lines_matter and self._has_empty_line())
+        ):
             yield from self._arrow_batches()
         else:
             yield from self._python_batches(self._text_rows())
@@ -171,8 +175,9 @@ class TableReader:
         utf8 = _is_utf8(enc)
         raw = _open_bytes(self.resource)
         # for UTF-8, bad bytes become surrogates so that the row holding them can be named
-        text = io.TextIOWrapper(raw, encoding="utf-8-sig" if utf8 else enc, newline="",
-                                errors="surrogateescape" if utf8 else "strict")
+        text = io.TextIOWrapper(
+            raw, encoding="utf-8-sig" if utf8 else enc, newline="", errors="surrogateescape" if utf8 else "strict"
+        )
         row = 0
         try:
             for cells in csv.reader(text, **self.dialect.python()):
@@ -181,8 +186,9 @@ class TableReader:
                     raise SourceError("encoding-error", "the data is not valid UTF-8", row)
                 yield cells
         except UnicodeDecodeError as exc:
-            raise SourceError("encoding-error", f"cannot decode as {self.resource.encoding}: {exc.reason}",
-                              row + 1) from None
+            raise SourceError(
+                "encoding-error", f"cannot decode as {self.resource.encoding}: {exc.reason}", row + 1
+            ) from None
         except csv.Error as exc:
             raise SourceError("source-error", f"CSV cannot be parsed: {exc}", row + 1) from None
         finally:
@@ -281,8 +287,11 @@ class TableReader:
                 for batch in self._arrow_pass(block):
                     keep = batch.rows > done
                     if not keep.all():
-                        batch = Batch([c.filter(pa.array(keep)) for c in batch.columns], batch.rows[keep],
-                                      [r for r in batch.ragged if r.row > done])
+                        batch = Batch(
+                            [c.filter(pa.array(keep)) for c in batch.columns],
+                            batch.rows[keep],
+                            [r for r in batch.ragged if r.row > done],
+                        )
                     if len(batch) or batch.ragged:
                         done = int(batch.rows.max()) if len(batch) else done
                         yield batch
@@ -305,16 +314,23 @@ class TableReader:
 
         read_opts = pacsv.ReadOptions(use_threads=False, block_size=block_bytes, column_names=names)
         parse_opts = pacsv.ParseOptions(
-            delimiter=d.delimiter, quote_char=d.quote_char or False, double_quote=d.double_quote,
-            escape_char=d.escape_char or False, newlines_in_values=True, ignore_empty_lines=False,
-            invalid_row_handler=on_invalid)
-        convert_opts = pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                            strings_can_be_null=False, quoted_strings_can_be_null=False)
+            delimiter=d.delimiter,
+            quote_char=d.quote_char or False,
+            double_quote=d.double_quote,
+            escape_char=d.escape_char or False,
+            newlines_in_values=True,
+            ignore_empty_lines=False,
+            invalid_row_handler=on_invalid,
+        )
+        convert_opts = pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
+        )
         raw = _open_bytes(self.resource)
         try:
             try:
-                reader = pacsv.open_csv(raw, read_options=read_opts, parse_options=parse_opts,
-                                        convert_options=convert_opts)
+                reader = pacsv.open_csv(
+                    raw, read_options=read_opts, parse_options=parse_opts, convert_options=convert_opts
+                )
             except pa.ArrowInvalid as exc:
                 raise _source_error(exc) from None
             next_row = 1  # record number of the next row Arrow hands us
@@ -340,13 +356,15 @@ class TableReader:
                     columns = [c.slice(1) for c in columns]
                     rows = rows[1:]
                     header_pending = False
-                ragged_here = [(num, text) for num, text in bad if rows.size and num <= rows[-1]
-                               and num not in self._placed]
+                ragged_here = [
+                    (num, text) for num, text in bad if rows.size and num <= rows[-1] and num not in self._placed
+                ]
                 yield self._with_ragged(columns, rows, ragged_here)
             leftover = [(num, text) for num, text in bad if num not in self._placed]
             if leftover:
-                yield self._with_ragged([pa.array([], pa.string()) for _ in range(width)],
-                                        np.array([], np.int64), leftover)
+                yield self._with_ragged(
+                    [pa.array([], pa.string()) for _ in range(width)], np.array([], np.int64), leftover
+                )
         finally:
             raw.close()
 
@@ -390,7 +408,7 @@ def _batch_from_rows(rows: list[tuple[int, list[str]]], width: int) -> Batch:
     return Batch([pa.array(c, pa.string()) for c in cols], np.array([n for n, _ in rows], np.int64), ragged)
 
 
-def _inline_cell(value: Any) -> str | None:
+def _inline_cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):

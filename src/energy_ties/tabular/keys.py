@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -41,8 +42,9 @@ class KeyColumns:
     def table(self) -> pa.Table:
         """All batches as one table; a column whose batches differ in type is compared as text."""
         if not self.parts:
-            return pa.table({**{f"k{i}": pa.array([], pa.null()) for i in range(len(self.names))},
-                             "row": pa.array([], pa.int64())})
+            return pa.table(
+                {**{f"k{i}": pa.array([], pa.null()) for i in range(len(self.names))}, "row": pa.array([], pa.int64())}
+            )
         parts = self.parts
         for i in range(len(self.names)):
             col = f"k{i}"
@@ -51,9 +53,11 @@ class KeyColumns:
                 parts = [p.set_column(i, col, _as_text(p.column(col))) for p in parts]
             elif types:
                 t = types.pop()
-                parts = [p.set_column(i, col, p.column(col).cast(t)) if p.schema.field(col).type != t else p
-                         for p in parts]
+                parts = [
+                    p.set_column(i, col, p.column(col).cast(t)) if p.schema.field(col).type != t else p for p in parts
+                ]
         return pa.concat_tables(parts)
+
 
 def _as_text(col: pa.ChunkedArray) -> pa.Array:
     if pa.types.is_string(col.type):
@@ -61,6 +65,7 @@ def _as_text(col: pa.ChunkedArray) -> pa.Array:
     if pa.types.is_null(col.type):
         return pa.nulls(len(col), pa.string())
     return pc.cast(col, pa.string())
+
 
 def key_values(parsed: columns.Parsed) -> pa.Array:
     """A column's typed values for key comparison, null where missing or invalid.
@@ -80,13 +85,16 @@ def key_values(parsed: columns.Parsed) -> pa.Array:
             text[i] = f"{NAN_TOKEN}{next(_NAN_IDS)}" if v != v else _canonical(v)
         return pa.array(text, pa.string())
     values = parsed.values
+    assert isinstance(values, pa.Array)  # not parsed.is_python
     if pa.types.is_floating(values.type):  # -0.0 equals 0.0
         values = pc.if_else(pc.equal(values, 0.0), pa.scalar(0.0, values.type), values)
     return values
 
+
 _NAN_IDS = itertools.count()
 
 NAN_TOKEN = "\x00nan:"  # a key holding NaN: unique, so never equal to another, and never a referenced value
+
 
 def _canonical(v: Any) -> str:
     if isinstance(v, int) and not isinstance(v, bool):
@@ -96,6 +104,7 @@ def _canonical(v: Any) -> str:
     if isinstance(v, (dict, list)):
         return "j:" + json.dumps(v, sort_keys=True, default=str)
     return f"{type(v).__name__}:{v}"
+
 
 def null_safe(table: pa.Table, cols: list[str]) -> tuple[pa.Table, list[str]]:
     """Add an is-null flag per key column and fill the nulls, so that nulls compare equal in joins."""
@@ -111,6 +120,7 @@ def null_safe(table: pa.Table, cols: list[str]) -> tuple[pa.Table, list[str]]:
         keys += [c, flag]
     return table, keys
 
+
 def _filler(t: pa.DataType) -> pa.Scalar:
     """Any valid value of type ``t``: it stands in for null beside the is-null flag."""
     if pa.types.is_string(t) or pa.types.is_large_string(t):
@@ -121,6 +131,7 @@ def _filler(t: pa.DataType) -> pa.Scalar:
         return pa.scalar(0, pa.int32()).cast(t)
     return pa.scalar(0, pa.int64()).cast(t)
 
+
 def duplicates(table: pa.Table, cols: list[str]) -> list[tuple[int, int]]:
     """(row, first row) for each row whose key equals that of an earlier row (nulls equal nulls)."""
     if table.num_rows < 2:
@@ -130,11 +141,13 @@ def duplicates(table: pa.Table, cols: list[str]) -> list[tuple[int, int]]:
     groups = groups.filter(pc.greater(groups["row_count"], 1))
     if not groups.num_rows:
         return []
-    joined = table.select(keys + ["row"]).join(groups.select(keys + ["row_min"]), keys=keys,
-                                               join_type="inner", use_threads=False)
+    joined = table.select(keys + ["row"]).join(
+        groups.select(keys + ["row_min"]), keys=keys, join_type="inner", use_threads=False
+    )
     later = joined.filter(pc.not_equal(joined["row"], joined["row_min"]))
     pairs = zip(later["row"].to_pylist(), later["row_min"].to_pylist())
     return sorted(pairs)
+
 
 def all_of(table: pa.Table, cols: list[str], test: Callable) -> pa.ChunkedArray | pa.Array:
     out = None
@@ -143,26 +156,31 @@ def all_of(table: pa.Table, cols: list[str], test: Callable) -> pa.ChunkedArray 
         out = t if out is None else pc.and_(out, t)
     return out if out is not None else pa.array(np.ones(table.num_rows, bool))
 
+
 def _number_text(col: pa.ChunkedArray) -> pa.ChunkedArray:
     """Numbers as the text ``str`` gives Python ints (booleans as 0 and 1, as Python compares them)."""
     if pa.types.is_boolean(col.type):
         col = pc.cast(col, pa.int64())
     return pc.cast(col, pa.string())
 
+
 def key_family(f: Field | None) -> str:
     return "number" if f is not None and f.type in ("integer", "number", "year", "boolean") else "other"
+
 
 def _family(t: pa.DataType) -> str:
     if pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_boolean(t):
         return "number"  # Python compares them as numbers: False == 0, 1 == 1.0
     return str(t)
 
-def comparable(left: pa.Table, right: pa.Table, cols: list[str], lfam: tuple[str, ...] = (),
-                rfam: tuple[str, ...] = ()) -> tuple[pa.Table | None, pa.Table | None]:
+
+def comparable(
+    left: pa.Table, right: pa.Table, cols: list[str], lfam: tuple[str, ...] = (), rfam: tuple[str, ...] = ()
+) -> tuple[pa.Table | None, pa.Table | None]:
     """Give both sides' key columns one type; None when a column can never match (1 is not "1")."""
     for i, c in enumerate(cols):
         lt, rt = left.schema.field(c).type, right.schema.field(c).type
-        numeric = lfam[i:i + 1] == rfam[i:i + 1] == ("number",)
+        numeric = lfam[i : i + 1] == rfam[i : i + 1] == ("number",)
         if numeric and pa.types.is_string(lt) != pa.types.is_string(rt):
             # one side holds numbers beyond 64 bits as text: compare both sides as canonical text
             if not pa.types.is_string(lt):

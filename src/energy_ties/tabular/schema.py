@@ -14,7 +14,7 @@ DEFAULT_TRUE = ("true", "True", "TRUE", "1")
 DEFAULT_FALSE = ("false", "False", "FALSE", "0")
 
 
-def _values(entries: Any) -> list[str]:
+def _values(entries: Any) -> list[Any]:
     """Plain values of a v2 list that may hold strings or ``{value, label}`` objects."""
     out = []
     for entry in entries or []:
@@ -24,9 +24,7 @@ def _values(entries: Any) -> list[str]:
 
 def _labels(entries: Any) -> dict[Any, str]:
     return {
-        e.get("value"): e["label"]
-        for e in entries or []
-        if isinstance(e, dict) and isinstance(e.get("label"), str)
+        e.get("value"): e["label"] for e in entries or [] if isinstance(e, dict) and isinstance(e.get("label"), str)
     }
 
 
@@ -70,18 +68,18 @@ class Field:
         return tuple(enum) if isinstance(enum, list) else None
 
     @classmethod
-    def from_descriptor(cls, d: dict, schema_missing: tuple[str, ...]) -> "Field":
+    def from_descriptor(cls, d: dict, schema_missing: tuple[str, ...]) -> Field:
         ftype = d.get("type", "any")
-        kw: dict[str, Any] = dict(
-            name=d.get("name", ""),
-            type=ftype if isinstance(ftype, str) else "any",
-            format=d.get("format", "default") or "default",
-            constraints=dict(d.get("constraints") or {}),
-            missing_values=tuple(_values(d["missingValues"])) if "missingValues" in d else schema_missing,
-            title=d.get("title"),
-            description=d.get("description"),
-            descriptor=d,
-        )
+        kw: dict[str, Any] = {
+            "name": d.get("name", ""),
+            "type": ftype if isinstance(ftype, str) else "any",
+            "format": d.get("format", "default") or "default",
+            "constraints": dict(d.get("constraints") or {}),
+            "missing_values": tuple(_values(d["missingValues"])) if "missingValues" in d else schema_missing,
+            "title": d.get("title"),
+            "description": d.get("description"),
+            "descriptor": d,
+        }
         if "categories" in d:
             kw["categories"] = tuple(_values(d["categories"]))
             kw["category_labels"] = _labels(d["categories"])
@@ -90,9 +88,13 @@ class Field:
             kw["true_values"] = tuple(d["trueValues"])
         if "falseValues" in d:
             kw["false_values"] = tuple(d["falseValues"])
-        for key, attr in (("bareNumber", "bare_number"), ("groupChar", "group_char"),
-                          ("decimalChar", "decimal_char"), ("delimiter", "delimiter"),
-                          ("itemType", "item_type")):
+        for key, attr in (
+            ("bareNumber", "bare_number"),
+            ("groupChar", "group_char"),
+            ("decimalChar", "decimal_char"),
+            ("delimiter", "delimiter"),
+            ("itemType", "item_type"),
+        ):
             if key in d:
                 kw[attr] = d[key]
         return cls(**kw)
@@ -126,11 +128,9 @@ class Schema:
         return None
 
     @classmethod
-    def from_descriptor(cls, d: dict) -> "Schema":
+    def from_descriptor(cls, d: dict) -> Schema:
         missing = tuple(_values(d.get("missingValues", [""])))
-        fields = tuple(
-            Field.from_descriptor(f, missing) for f in d.get("fields", []) if isinstance(f, dict)
-        )
+        fields = tuple(Field.from_descriptor(f, missing) for f in d.get("fields", []) if isinstance(f, dict))
         pk = d.get("primaryKey") or ()
         pk = (pk,) if isinstance(pk, str) else tuple(pk)
         uks = tuple(((k,) if isinstance(k, str) else tuple(k)) for k in d.get("uniqueKeys") or ())
@@ -141,12 +141,19 @@ class Schema:
             ref = fk.get("reference") or {}
             own = fk.get("fields")
             refs = ref.get("fields")
-            fks.append(ForeignKey(
-                fields=(own,) if isinstance(own, str) else tuple(own or ()),
-                resource=ref.get("resource") or None,
-                reference_fields=(refs,) if isinstance(refs, str) else tuple(refs or ()),
-            ))
+            fks.append(
+                ForeignKey(
+                    fields=(own,) if isinstance(own, str) else tuple(own or ()),
+                    resource=ref.get("resource") or None,
+                    reference_fields=(refs,) if isinstance(refs, str) else tuple(refs or ()),
+                )
+            )
         return cls(
-            fields=fields, primary_key=pk, unique_keys=uks, foreign_keys=tuple(fks),
-            missing_values=missing, fields_match=d.get("fieldsMatch", "exact"), descriptor=d,
+            fields=fields,
+            primary_key=pk,
+            unique_keys=uks,
+            foreign_keys=tuple(fks),
+            missing_values=missing,
+            fields_match=d.get("fieldsMatch", "exact"),
+            descriptor=d,
         )

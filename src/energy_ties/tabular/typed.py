@@ -46,8 +46,14 @@ def _controlled(f: Field) -> tuple[FieldCheck, str] | None:
     return (check, name) if getattr(check, name) is not None else None
 
 
-def arrow_column(raw: pa.Array, f: Field, label: str, rows: np.ndarray, strict: bool = True,
-                 controlled: tuple[FieldCheck, str] | None = None) -> pa.Array:
+def arrow_column(
+    raw: pa.Array,
+    f: Field,
+    label: str,
+    rows: np.ndarray,
+    strict: bool = True,
+    controlled: tuple[FieldCheck, str] | None = None,
+) -> pa.Array:
     """The typed column of a batch's text column; raises on the first value not of its type.
 
     ``strict`` also refuses a missing required value and a value outside the
@@ -59,8 +65,7 @@ def arrow_column(raw: pa.Array, f: Field, label: str, rows: np.ndarray, strict: 
     parsed = columns.parse(raw, f)
     if parsed.invalid.any():
         i = int(np.flatnonzero(parsed.invalid)[0])
-        raise PackageReadError(
-            f"{label}: row {rows[i]}, field {f.name!r}: value is not a valid {f.type} ({f.format})")
+        raise PackageReadError(f"{label}: row {rows[i]}, field {f.name!r}: value is not a valid {f.type} ({f.format})")
     if strict and f.required and parsed.missing.any():
         i = int(np.flatnonzero(parsed.missing)[0])
         raise PackageReadError(f"{label}: row {rows[i]}, field {f.name!r}: a value is required")
@@ -70,15 +75,18 @@ def arrow_column(raw: pa.Array, f: Field, label: str, rows: np.ndarray, strict: 
         if len(bad):
             i = int(bad[0])
             what = "categories" if name == "categories" else "values"
-            raise PackageReadError(f"{label}: row {rows[i]}, field {f.name!r}: "
-                                   f"{parsed.python_value(i)!r} is not one of its {what}")
+            raise PackageReadError(
+                f"{label}: row {rows[i]}, field {f.name!r}: {parsed.python_value(i)!r} is not one of its {what}"
+            )
     if not parsed.is_python:
         values = parsed.values
         if parsed.exotic:
             i = next(iter(parsed.exotic))
             if f.type in ("integer", "year"):
                 raise PackageReadError(
-                    f"{label}: row {rows[i]}, field {f.name!r}: integer {parsed.exotic[i]} does not fit in 64 bits")
+                    f"{label}: row {rows[i]}, field {f.name!r}: integer {parsed.exotic[i]} does not fit in 64 bits"
+                )
+            assert isinstance(values, pa.Array)
             floats = values.to_pylist()  # NaN, or decimals beyond float64's exact digits
             for j, v in parsed.exotic.items():
                 floats[j] = float(v)
@@ -108,11 +116,14 @@ def read_typed(resource: TableSource, strict: bool = True) -> pa.Table:
             if batch.ragged:
                 r = batch.ragged[0]
                 raise PackageReadError(
-                    f"{label}: row {r.row}: has {len(r.cells)} cells, the header has {len(batch.columns)}")
+                    f"{label}: row {r.row}: has {len(r.cells)} cells, the header has {len(batch.columns)}"
+                )
             if positions is None:
                 positions = _positions(reader.labels or [], schema.field_names, label)
-            columns = [arrow_column(batch.columns[pos], f, label, batch.rows, strict, control)
-                       for f, pos, control in zip(schema.fields, positions, controls)]
+            columns = [
+                arrow_column(batch.columns[pos], f, label, batch.rows, strict, control)
+                for f, pos, control in zip(schema.fields, positions, controls)
+            ]
             parts.append(pa.table(columns, names=schema.field_names))
     except SourceError as exc:
         where = f", row {exc.row}" if exc.row else ""
@@ -127,8 +138,13 @@ def read_typed(resource: TableSource, strict: bool = True) -> pa.Table:
 
 
 def _empty_type(f: Field) -> pa.DataType:
-    return {"integer": pa.int64(), "year": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(),
-            "date": pa.date32()}.get(f.type, pa.string())
+    return {
+        "integer": pa.int64(),
+        "year": pa.int64(),
+        "number": pa.float64(),
+        "boolean": pa.bool_(),
+        "date": pa.date32(),
+    }.get(f.type, pa.string())
 
 
 def _positions(labels: list[str], names: list[str], label: str) -> list[int]:

@@ -17,13 +17,15 @@ import datetime as dt
 import json
 import re
 import uuid as uuidlib
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from .schema import Field
 
 _NON_BARE = re.compile(r"((^[^-\d]*)|(\D*$))")
 Reader = Callable[[str], Any]
+
 
 def _int_reader(f: Field) -> Callable[[str], Any]:
     bare = f.bare_number
@@ -36,6 +38,7 @@ def _int_reader(f: Field) -> Callable[[str], Any]:
             return int(cell)
         except Exception:
             return None
+
     return read
 
 
@@ -63,13 +66,14 @@ def _num_reader(f: Field) -> Callable[[str], Any]:
             return Decimal(cell)
         except Exception:
             return None
+
     return read
 
 
 def _bool_reader(f: Field) -> Callable[[str], Any]:
-    mapping = {v: True for v in f.true_values}
-    mapping.update({v: False for v in f.false_values})
-    return lambda cell: mapping.get(cell)
+    mapping = dict.fromkeys(f.true_values, True)
+    mapping.update(dict.fromkeys(f.false_values, False))
+    return mapping.get
 
 
 def _temporal_reader(f: Field, default: Callable[[str], Any], post: Callable[[Any], Any]) -> Callable[[str], Any]:
@@ -83,15 +87,18 @@ def _temporal_reader(f: Field, default: Callable[[str], Any], post: Callable[[An
                 return default(cell)
             if fmt == "any":
                 from dateutil import parser
+
                 return post(parser.parse(cell))
             return post(dt.datetime.strptime(cell, fmt))
         except Exception:
             return None
+
     return read
 
 
 def _isoparse(text: str) -> Any:
     from dateutil import parser
+
     return parser.isoparse(text)
 
 
@@ -106,8 +113,10 @@ def _datetime_reader(f: Field) -> Callable[[str], Any]:
 
 def _time_reader(f: Field) -> Callable[[str], Any]:
     return _temporal_reader(
-        f, lambda c: _isoparse(f"2000-01-01T{c}").timetz() if c[5] == ":" and len(c) >= 8 else None,
-        lambda v: v.timetz())
+        f,
+        lambda c: _isoparse(f"2000-01-01T{c}").timetz() if c[5] == ":" and len(c) >= 8 else None,
+        lambda v: v.timetz(),
+    )
 
 
 def _year_reader(f: Field) -> Callable[[str], Any]:
@@ -119,17 +128,19 @@ def _year_reader(f: Field) -> Callable[[str], Any]:
         except Exception:
             return None
         return value if 0 <= value <= 9999 else None
+
     return read
 
 
 def _yearmonth_reader(f: Field) -> Callable[[str], Any]:
     def read(cell: str):
         try:
-            year, month = cell.split("-")
-            year, month = int(year), int(month)
+            year_text, month_text = cell.split("-")
+            year, month = int(year_text), int(month_text)
         except Exception:
             return None
         return (year, month) if 1 <= month <= 12 else None
+
     return read
 
 
@@ -141,6 +152,7 @@ def _duration_reader(f: Field) -> Callable[[str], Any]:
             return isodate.parse_duration(cell)
         except Exception:
             return None
+
     return read
 
 
@@ -165,6 +177,7 @@ def _geopoint_reader(f: Field) -> Callable[[str], Any]:
             return (lon, lat)
         except Exception:
             return None
+
     return read
 
 
@@ -176,7 +189,9 @@ def _json_reader(kind: type) -> Callable[[Field], Callable[[str], Any]]:
             except Exception:
                 return None
             return value if isinstance(value, kind) else None
+
         return read
+
     return factory
 
 
@@ -191,20 +206,24 @@ def _string_reader(f: Field) -> Callable[[str], Any]:
     if fmt == "uri":
         return lambda cell: cell if _URI.match(cell) else None
     if fmt == "uuid":
+
         def read_uuid(cell: str):
             try:
                 uuidlib.UUID(cell)
             except (ValueError, AttributeError):
                 return None
             return cell
+
         return read_uuid
     if fmt == "binary":
+
         def read_binary(cell: str):
             try:
                 base64.b64decode(cell)
             except (binascii.Error, ValueError):
                 return None
             return cell
+
         return read_binary
     return lambda cell: cell
 
@@ -222,15 +241,27 @@ def _list_reader(f: Field) -> Callable[[str], Any]:
                 return None
             items.append(value)
         return items
+
     return read
 
 
 READERS: dict[str, Callable[[Field], Callable[[str], Any]]] = {
-    "string": _string_reader, "integer": _int_reader, "number": _num_reader, "boolean": _bool_reader,
-    "date": _date_reader, "datetime": _datetime_reader, "time": _time_reader, "year": _year_reader,
-    "yearmonth": _yearmonth_reader, "duration": _duration_reader, "geopoint": _geopoint_reader,
-    "geojson": _json_reader(dict), "object": _json_reader(dict), "array": _json_reader(list),
-    "list": _list_reader, "any": lambda f: (lambda cell: cell),
+    "string": _string_reader,
+    "integer": _int_reader,
+    "number": _num_reader,
+    "boolean": _bool_reader,
+    "date": _date_reader,
+    "datetime": _datetime_reader,
+    "time": _time_reader,
+    "year": _year_reader,
+    "yearmonth": _yearmonth_reader,
+    "duration": _duration_reader,
+    "geopoint": _geopoint_reader,
+    "geojson": _json_reader(dict),
+    "object": _json_reader(dict),
+    "array": _json_reader(list),
+    "list": _list_reader,
+    "any": lambda f: lambda cell: cell,
 }
 
 

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from ..tabular.schema import Field, Schema
 from .report import Error
 
+
 @dataclass
 class Header:
     """How the data's columns pair with the schema's fields."""
 
-    handlers: list[Field]          # one per data column (fabricated "any" fields for unmatched labels)
-    numbers: list[int]             # their 1-based field numbers
+    handlers: list[Field]  # one per data column (fabricated "any" fields for unmatched labels)
+    numbers: list[int]  # their 1-based field numbers
     errors: list[Error]
 
 
@@ -31,7 +32,7 @@ def check_header(labels: list[str], schema: Schema, resource: str) -> Header:
 
     if not labels:  # an empty first line: read as no header at all, fields taken by position (frictionless)
         return Header(fields, list(range(1, len(fields) + 1)), errors)
-    by_key = {}
+    by_key: dict[str, Field] = {}
     for f in fields:
         by_key.setdefault(f.name, f)
 
@@ -41,8 +42,12 @@ def check_header(labels: list[str], schema: Schema, resource: str) -> Header:
         return by_key.get(label)
 
     if by_name and len(set(labels)) != len(labels):
-        err("duplicate-label", None, None,
-            f'matching fields by name ("fieldsMatch": "{mode}") requires unique labels in the header')
+        err(
+            "duplicate-label",
+            None,
+            None,
+            f'matching fields by name ("fieldsMatch": "{mode}") requires unique labels in the header',
+        )
     # extra labels
     if mode not in ("subset", "partial"):
         for number, label in enumerate(labels, start=1):
@@ -55,7 +60,7 @@ def check_header(labels: list[str], schema: Schema, resource: str) -> Header:
         present = set(labels)
         missing = [f for f in fields if f.name not in present]
     else:
-        missing = fields[len(labels):]
+        missing = fields[len(labels) :]
     if mode in ("superset", "partial"):
         missing = [f for f in missing if f.required or f.name in schema.primary_key]
     for offset, f in enumerate(missing):
@@ -67,18 +72,30 @@ def check_header(labels: list[str], schema: Schema, resource: str) -> Header:
                 continue
             seen = [i for i, x in enumerate(labels[: number - 1], start=1) if x == label]
             if seen:
-                err("duplicate-label", number, f.name,
-                    f'label "{label}" is duplicated at position "{", ".join(map(str, seen))}"', label)
+                err(
+                    "duplicate-label",
+                    number,
+                    f.name,
+                    f'label "{label}" is duplicated at position "{", ".join(map(str, seen))}"',
+                    label,
+                )
                 continue
             if label != f.name:
-                err("incorrect-label", number, f.name,
-                    f'label "{label}" does not match the field name "{f.name}"', label)
+                err(
+                    "incorrect-label",
+                    number,
+                    f.name,
+                    f'label "{label}" does not match the field name "{f.name}"',
+                    label,
+                )
     # handlers: the field each column is read as
     names_used: set[str] = set()
     handlers = []
     for i, label in enumerate(labels):
-        f = matching(i, label)
-        if f is None:
+        found = matching(i, label)
+        if found is not None:
+            f = found
+        else:
             name, k = label, 2
             while name in names_used or any(x.name == name for x in fields):
                 name, k = f"{label}{k}", k + 1

@@ -13,6 +13,7 @@ from ..tabular.keys import NAN_TOKEN, KeyColumns, all_of, comparable, duplicates
 from ..tabular.schema import Schema
 from .report import Collector, Error, TableResult
 
+
 def finish_keys(result: TableResult, schema: Schema, name: str, collector: Collector) -> None:
     # unique constraint, field by field: nulls never collide
     for u in result.unique_fields:
@@ -20,10 +21,18 @@ def finish_keys(result: TableResult, schema: Schema, name: str, collector: Colle
         table = table.filter(pc.is_valid(table["k0"]))
         number = result.numbers[u]
         for row, first in duplicates(table, ["k0"]):
-            collector.add(Error("unique-error", name, row, u,
-                                f'Row at position "{row}" has unique constraint violation in field '
-                                f'"{u}" at position "{number}": the same as in the row at position {first}',
-                                field_number=number, constraint="unique"))
+            collector.add(
+                Error(
+                    "unique-error",
+                    name,
+                    row,
+                    u,
+                    f'Row at position "{row}" has unique constraint violation in field '
+                    f'"{u}" at position "{number}": the same as in the row at position {first}',
+                    field_number=number,
+                    constraint="unique",
+                )
+            )
     # primary key: all-null keys are errors, and (as in frictionless) nulls compare equal
     pk = result.primary_key  # set only when every key field is in the data (as frictionless checks)
     if pk and pk in result.keys:
@@ -31,13 +40,26 @@ def finish_keys(result: TableResult, schema: Schema, name: str, collector: Colle
         cols = [f"k{i}" for i in range(len(pk))]
         allnull = all_of(table, cols, pc.is_null)
         for row in table.filter(allnull)["row"].to_pylist():
-            collector.add(Error("primary-key", name, row, None,
-                                f'Row at position "{row}" violates the primary key: '
-                                'cells composing the primary keys are all "None"'))
+            collector.add(
+                Error(
+                    "primary-key",
+                    name,
+                    row,
+                    None,
+                    f'Row at position "{row}" violates the primary key: '
+                    'cells composing the primary keys are all "None"',
+                )
+            )
         for row, first in duplicates(table.filter(pc.invert(allnull)), cols):
-            collector.add(Error("primary-key", name, row, None,
-                                f'Row at position "{row}" violates the primary key: '
-                                f'the same as in the row at position {first}'))
+            collector.add(
+                Error(
+                    "primary-key",
+                    name,
+                    row,
+                    None,
+                    f'Row at position "{row}" violates the primary key: the same as in the row at position {first}',
+                )
+            )
     # uniqueKeys (v2): rows with any null in the key are exempt
     for uk in schema.unique_keys:
         uk = tuple(uk)
@@ -46,13 +68,30 @@ def finish_keys(result: TableResult, schema: Schema, name: str, collector: Colle
         table = result.keys[uk].table()
         cols = [f"k{i}" for i in range(len(uk))]
         for row, first in duplicates(table.filter(all_of(table, cols, pc.is_valid)), cols):
-            collector.add(Error("unique-error", name, row, ",".join(uk),
-                                f'Row at position "{row}" violates the unique key ({", ".join(uk)}): '
-                                f'the same as in the row at position {first}', constraint="uniqueKeys", order=1))
+            collector.add(
+                Error(
+                    "unique-error",
+                    name,
+                    row,
+                    ",".join(uk),
+                    f'Row at position "{row}" violates the unique key ({", ".join(uk)}): '
+                    f"the same as in the row at position {first}",
+                    constraint="uniqueKeys",
+                    order=1,
+                )
+            )
 
 
-def check_foreign_key(child: KeyColumns, parent: KeyColumns | None, fields: tuple[str, ...], ref_resource: str,
-                      ref_fields: tuple[str, ...], name: str, collector: Collector, order: int) -> None:
+def check_foreign_key(
+    child: KeyColumns,
+    parent: KeyColumns | None,
+    fields: tuple[str, ...],
+    ref_resource: str,
+    ref_fields: tuple[str, ...],
+    name: str,
+    collector: Collector,
+    order: int,
+) -> None:
     """Report child rows whose (not all-null) key is absent from the parent's keys (nulls equal nulls)."""
     cols = [f"k{i}" for i in range(len(fields))]
     ctable = child.table()
@@ -77,7 +116,15 @@ def check_foreign_key(child: KeyColumns, parent: KeyColumns | None, fields: tupl
     values = [missing[c].to_pylist() for c in cols]
     for i, row in enumerate(rows):
         shown = ", ".join(str(v[i]) for v in values)
-        collector.add(Error("foreign-key", name, row, ",".join(fields),
-                            f'Row at position "{row}" violates the foreign key: for "{", ".join(fields)}": '
-                            f'values "{shown}" not found in the lookup table "{ref_resource}" as '
-                            f'"{", ".join(ref_fields)}"', order=order))
+        collector.add(
+            Error(
+                "foreign-key",
+                name,
+                row,
+                ",".join(fields),
+                f'Row at position "{row}" violates the foreign key: for "{", ".join(fields)}": '
+                f'values "{shown}" not found in the lookup table "{ref_resource}" as '
+                f'"{", ".join(ref_fields)}"',
+                order=order,
+            )
+        )

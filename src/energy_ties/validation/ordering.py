@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
+
 from .report import Error, TableResult
+
 
 def order_cell_errors(errors: list[Error], result: TableResult, fk_fields: list[tuple[str, ...]]) -> list[Error]:
     """Give each cell error its place in frictionless's processing order within its row.

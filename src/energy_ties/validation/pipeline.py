@@ -27,9 +27,15 @@ from .table import check_table
 LIMIT_ERRORS = 1000
 
 
-def validate(path: str | os.PathLike | None = None, *, texts: str | os.PathLike | None = None,
-             limit_errors: int = LIMIT_ERRORS, allow_remote: bool = False, profile: str = "auto",
-             block_bytes: int | None = None) -> Report:
+def validate(
+    path: str | os.PathLike | None = None,
+    *,
+    texts: str | os.PathLike | None = None,
+    limit_errors: int = LIMIT_ERRORS,
+    allow_remote: bool = False,
+    profile: str = "auto",
+    block_bytes: int | None = None,
+) -> Report:
     """Validate the package at ``path`` (descriptor, folder or zip; the bundled one when None).
 
     ``profile`` chooses the dataset rules: ``auto`` (each registered profile
@@ -56,8 +62,15 @@ def validate(path: str | os.PathLike | None = None, *, texts: str | os.PathLike 
                 collector.add(e)
             checked += result.checked
         errors, total = finish(collector, [r.name for r in pkg.resources])
-        return Report(package=pkg.source_label, version=pkg.version, errors=errors, error_count=total,
-                      rows=rows, limit_errors=limit_errors, checked=checked)
+        return Report(
+            package=pkg.source_label,
+            version=pkg.version,
+            errors=errors,
+            error_count=total,
+            rows=rows,
+            limit_errors=limit_errors,
+            checked=checked,
+        )
 
 
 def _wanted_keys(pkg: Package) -> dict[str, set[tuple[str, ...]]]:
@@ -109,8 +122,11 @@ def _order_errors(pkg: Package, results: dict[str, TableResult], collector: Coll
         mine = by_resource.get(res.name)
         if res.name in results and mine and res.schema is not None:
             read = set(results[res.name].numbers)
-            checked_fks = [fk.fields for fk in res.schema.foreign_keys
-                           if (fk.resource or res.name) in results and set(fk.fields) <= read]
+            checked_fks = [
+                fk.fields
+                for fk in res.schema.foreign_keys
+                if (fk.resource or res.name) in results and set(fk.fields) <= read
+            ]
             by_resource[res.name] = order_cell_errors(mine, results[res.name], checked_fks)
     collector.errors = [e for errors in by_resource.values() for e in errors]
 
@@ -120,7 +136,14 @@ def check_row_schemas(pkg: Package) -> list[Error]:
     out = []
     for res, committed, expected in row_schema_files(pkg):
         if committed.is_file() and committed.read_text(encoding="utf-8") != expected:
-            out.append(Error("row-schema-mismatch", res.name, None, None,
-                             f"schemas/rows/{committed.name} differs from what the Table Schema generates; "
-                             "run `energy-ties schemas --write`"))
+            out.append(
+                Error(
+                    "row-schema-mismatch",
+                    res.name,
+                    None,
+                    None,
+                    f"schemas/rows/{committed.name} differs from what the Table Schema generates; "
+                    "run `energy-ties schemas --write`",
+                )
+            )
     return out

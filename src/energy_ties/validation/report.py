@@ -18,6 +18,7 @@ from ..tabular.keys import KeyColumns
 
 __all__ = ["PHASE", "Collector", "Error", "Report", "TableResult", "finish"]
 
+
 @dataclass
 class Collector:
     """Keeps at most ``limit`` errors of each kind (they arrive in row order) while counting them all."""
@@ -71,8 +72,12 @@ class Report:
             "valid": self.valid,
             "package": self.package,
             "version": self.version,
-            "stats": {"errors": self.error_count, "reported": len(self.errors),
-                      "truncated": self.truncated, "rows": self.rows},
+            "stats": {
+                "errors": self.error_count,
+                "reported": len(self.errors),
+                "truncated": self.truncated,
+                "rows": self.rows,
+            },
             "checked": self.checked,
             "errors": [e.to_dict() for e in self.errors],
         }
@@ -91,7 +96,7 @@ def finish(collector: Collector, resources: list[str]) -> tuple[list[Error], int
     for i, name in enumerate(resources):
         order.setdefault(name, i)
     ordered = sorted(collector.errors, key=lambda e: e.sort_key(order))
-    return ordered[:collector.limit], collector.total
+    return ordered[: collector.limit], collector.total
 
 
 @dataclass

@@ -25,19 +25,21 @@ from .header import Header, check_header
 from .keychecks import finish_keys
 from .report import Collector, Error, TableResult
 
-
 # ---------------------------------------------------------------- the table
 
-def check_table(resource: TableSource, collector: Collector, wanted_keys: set[tuple[str, ...]],
-                block_bytes: int | None = None) -> TableResult:
+
+def check_table(
+    resource: TableSource, collector: Collector, wanted_keys: set[tuple[str, ...]], block_bytes: int | None = None
+) -> TableResult:
     """Check one table; gather the key columns in ``wanted_keys`` (for references checked later)."""
     schema = resource.schema
     assert schema is not None
     name = resource.name
     result = TableResult()
     empty_lines_matter = any("" not in f.missing_values for f in schema.fields) or "" not in schema.missing_values
-    reader = TableReader(resource, empty_lines_matter=empty_lines_matter,
-                         **({"block_bytes": block_bytes} if block_bytes else {}))
+    reader = TableReader(
+        resource, empty_lines_matter=empty_lines_matter, **({"block_bytes": block_bytes} if block_bytes else {})
+    )
     header: Header | None = None
     checks: list[FieldCheck] = []
     pk = schema.primary_key
@@ -48,8 +50,9 @@ def check_table(resource: TableSource, collector: Collector, wanted_keys: set[tu
         for batch in reader.batches():
             if header is None:
                 header = _start(reader, schema, name, collector)
-                checks = [FieldCheck.build(f, n, f.required or f.name in pk)
-                          for f, n in zip(header.handlers, header.numbers)]
+                checks = [
+                    FieldCheck.build(f, n, f.required or f.name in pk) for f, n in zip(header.handlers, header.numbers)
+                ]
                 for fc in checks:
                     for problem in fc.problems:
                         collector.add(Error("field-error", name, None, fc.field.name, problem))
@@ -84,8 +87,7 @@ def _start(reader: TableReader, schema: Schema, name: str, collector: Collector)
     return header
 
 
-def _check_batch(batch: Batch, checks: list[FieldCheck], name: str, collector: Collector,
-                 result: TableResult) -> None:
+def _check_batch(batch: Batch, checks: list[FieldCheck], name: str, collector: Collector, result: TableResult) -> None:
     n = len(batch)
     if not n:
         return
@@ -108,8 +110,18 @@ def _check_batch(batch: Batch, checks: list[FieldCheck], name: str, collector: C
     for fc, raw in zip(checks, raws):
         f = fc.field
         p = parsed_by_name[f.name]
-        _emit(collector, p.invalid & active, rows, raw, name, f, fc.number, "type-error", 0,
-              f'type is "{f.type}/{f.format}"')
+        _emit(
+            collector,
+            p.invalid & active,
+            rows,
+            raw,
+            name,
+            f,
+            fc.number,
+            "type-error",
+            0,
+            f'type is "{f.type}/{f.format}"',
+        )
         for order, (cname, mask, note) in enumerate(fc.violations(raw, p, active), start=1):
             _emit(collector, mask, rows, raw, name, f, fc.number, "constraint-error", order, note, cname)
     # ragged rows
@@ -117,22 +129,51 @@ def _check_batch(batch: Batch, checks: list[FieldCheck], name: str, collector: C
         if blank[int(np.searchsorted(rows, rg.row))]:  # rows are in ascending order
             continue
         for number in range(len(checks) + 1, len(rg.cells) + 1):
-            collector.add(Error("extra-cell", name, rg.row, "", f'there is an extra cell in field number {number}',
-                                field_number=number, cell=rg.cells[number - 1]))
+            collector.add(
+                Error(
+                    "extra-cell",
+                    name,
+                    rg.row,
+                    "",
+                    f"there is an extra cell in field number {number}",
+                    field_number=number,
+                    cell=rg.cells[number - 1],
+                )
+            )
         for number in range(len(rg.cells) + 1, len(checks) + 1):
             fname = checks[number - 1].field.name
-            collector.add(Error("missing-cell", name, rg.row, fname, f'there is a missing cell in field "{fname}"',
-                                field_number=number, cell=""))
+            collector.add(
+                Error(
+                    "missing-cell",
+                    name,
+                    rg.row,
+                    fname,
+                    f'there is a missing cell in field "{fname}"',
+                    field_number=number,
+                    cell="",
+                )
+            )
     if blank.any():
         for r in rows[blank]:
-            collector.add(Error("blank-row", name, int(r), None, f'row {int(r)} is completely blank'))
+            collector.add(Error("blank-row", name, int(r), None, f"row {int(r)} is completely blank"))
     # key columns for the end-of-table checks
     for key, kc in result.keys.items():
         kc.add({k: key_values(parsed_by_name[k]) for k in key if k in parsed_by_name}, rows)
 
 
-def _emit(collector: Collector, mask: np.ndarray, rows: np.ndarray, raw: pa.Array, resource: str, f: Field,
-          number: int, type_: str, order: int, note: str, constraint: str | None = None) -> None:
+def _emit(
+    collector: Collector,
+    mask: np.ndarray,
+    rows: np.ndarray,
+    raw: pa.Array,
+    resource: str,
+    f: Field,
+    number: int,
+    type_: str,
+    order: int,
+    note: str,
+    constraint: str | None = None,
+) -> None:
     count = int(mask.sum())
     if not count:
         return
@@ -145,10 +186,21 @@ def _emit(collector: Collector, mask: np.ndarray, rows: np.ndarray, raw: pa.Arra
         for i, cell in zip(shown, values):
             cell = "" if cell is None else cell
             what = "Type error" if type_ == "type-error" else "Constraint error"
-            collector.add(Error(type_, resource, int(rows[i]), f.name,
-                                f'{what} in the cell "{_short(cell)}" in row "{int(rows[i])}" and field '
-                                f'"{f.name}" at position "{number}": {note}',
-                                field_number=number, cell=cell, constraint=constraint, order=order), kind)
+            collector.add(
+                Error(
+                    type_,
+                    resource,
+                    int(rows[i]),
+                    f.name,
+                    f'{what} in the cell "{_short(cell)}" in row "{int(rows[i])}" and field '
+                    f'"{f.name}" at position "{number}": {note}',
+                    field_number=number,
+                    cell=cell,
+                    constraint=constraint,
+                    order=order,
+                ),
+                kind,
+            )
     if count > len(shown):
         collector.count_only(kind, count - len(shown))
 
