@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from ..errors import EnergyTiesError
 from .commands import (
@@ -45,14 +46,22 @@ def parser() -> argparse.ArgumentParser:
         "--version", action=_Version, nargs=0, default=argparse.SUPPRESS, help="show program's version number and exit"
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _package_commands(sub)
+    _release_commands(sub)
+    return p
 
+
+def _package_commands(sub: Any) -> None:
+    """Commands on one package: info, validate, verify-evidence, schemas, docs."""
     s = sub.add_parser("info", help="package version, resources and row counts")
     s.add_argument("path", nargs="?", help="datapackage.json, folder or .zip (default: the bundled package)")
     s.set_defaults(func=cmd_info)
 
     s = sub.add_parser("validate", help="validate a data package (exit 0 valid, 1 invalid, 2 unreadable)")
     s.add_argument("path", nargs="?", help="datapackage.json, folder or .zip (default: the bundled package)")
-    s.add_argument("--json", action="store_true", help="print one JSON report (schemas/validation-report.json)")
+    s.add_argument(
+        "--json", action="store_true", help="print one JSON report (energy_ties/schemas/validation-report.json)"
+    )
     s.add_argument("--texts", metavar="DIR", help="folder of source texts: also verify every evidence span")
     s.add_argument("--limit-errors", type=_positive, default=1000, metavar="N", help="report at most N errors")
     s.add_argument("--allow-remote", action="store_true", help="fetch data and schemas given as http(s) URLs")
@@ -80,6 +89,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--write", action="store_true", help="rewrite the data dictionary section")
     s.set_defaults(func=cmd_docs)
 
+
+def _release_commands(sub: Any) -> None:
+    """Commands across releases: diff, check-release, build-release, download, versions."""
     s = sub.add_parser("diff", help="what changed between two packages, and the version bump it demands")
     s.add_argument("old", help="datapackage.json, folder, release .zip or released version number")
     s.add_argument("new", help="datapackage.json, folder, release .zip or released version number")
@@ -87,7 +99,7 @@ def parser() -> argparse.ArgumentParser:
         "--format",
         choices=["text", "json", "markdown"],
         default="text",
-        help="text (default), json (schemas/diff.json) or markdown (a CHANGELOG section)",
+        help="text (default), json (energy_ties/schemas/diff.json) or markdown (a CHANGELOG section)",
     )
     s.add_argument("--exit-code", action="store_true", help="exit 1 when the packages differ (as git diff)")
     s.add_argument("--tolerance", type=float, default=0.0, metavar="X", help="numbers closer than X are equal")
@@ -120,7 +132,6 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("versions", help="the published releases: version, date, size, SHA-256, latest, cached")
     s.set_defaults(func=cmd_versions)
-    return p
 
 
 def _positive(text: str) -> int:

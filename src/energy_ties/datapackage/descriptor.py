@@ -9,6 +9,7 @@ errors themselves come from :mod:`energy_ties.datapackage.profiles`.
 from __future__ import annotations
 
 from ..tabular.constraints import SUPPORTED
+from ..tabular.schema import Schema
 from .findings import Error
 from .model import Package, Resource
 from .profiles import profile_errors, profile_message
@@ -61,22 +62,7 @@ def check_schema(res: Resource, resource_names: set[str]) -> list[Error]:
     for dup in _repeated(names):
         out.append(Error("schema-error", res.name, None, dup, f"field name {dup!r} is used more than once"))
     known = set(names)
-    for f in schema.fields:
-        if f.type not in SUPPORTED:
-            out.append(Error("field-error", res.name, None, f.name, f"field {f.name!r}: unknown type {f.type!r}"))
-            continue
-        allowed = {*SUPPORTED[f.type], "unique"}
-        for c in f.constraints:
-            if c not in allowed:
-                out.append(
-                    Error(
-                        "field-error",
-                        res.name,
-                        None,
-                        f.name,
-                        f'field {f.name!r}: constraint "{c}" is not supported by type "{f.type}"',
-                    )
-                )
+    out += _field_errors(res, schema)
     for key in [schema.primary_key, *schema.unique_keys]:
         for k in key:
             if k not in known:
@@ -107,4 +93,26 @@ def check_schema(res: Resource, resource_names: set[str]) -> list[Error]:
                     "foreign key fields and reference fields differ in number",
                 )
             )
+    return out
+
+
+def _field_errors(res: Resource, schema: Schema) -> list[Error]:
+    """Unknown field types, and constraints a field's type does not support."""
+    out: list[Error] = []
+    for f in schema.fields:
+        if f.type not in SUPPORTED:
+            out.append(Error("field-error", res.name, None, f.name, f"field {f.name!r}: unknown type {f.type!r}"))
+            continue
+        allowed = {*SUPPORTED[f.type], "unique"}
+        for c in f.constraints:
+            if c not in allowed:
+                out.append(
+                    Error(
+                        "field-error",
+                        res.name,
+                        None,
+                        f.name,
+                        f'field {f.name!r}: constraint "{c}" is not supported by type "{f.type}"',
+                    )
+                )
     return out

@@ -39,65 +39,82 @@ def _typed(value: Any, f: Field) -> Any:
     return value
 
 
+#: JSON Schemas of the types whose form does not depend on the field's constraints.
+_FIXED: dict[str, dict[str, Any]] = {
+    "boolean": {"type": "boolean"},
+    "date": {"type": "string", "format": "date", "pattern": _DATE},
+    "datetime": {"type": "string", "format": "date-time"},
+    "time": {"type": "string", "format": "time", "pattern": _TIME},
+    "yearmonth": {"type": "string", "pattern": _YEARMONTH},
+    "duration": {"type": "string", "format": "duration"},
+    "object": {"type": "object"},
+    "geojson": {"type": "object"},
+    "array": {"type": "array"},
+}
+
+
+def _string_schema(f: Field) -> dict[str, Any]:
+    c = f.constraints
+    s: dict[str, Any] = {"type": "string"}
+    fmt = {"email": "email", "uri": "uri", "uuid": "uuid"}.get(f.format)
+    if fmt:
+        s["format"] = fmt
+    if f.format == "binary":
+        s["contentEncoding"] = "base64"
+    if "pattern" in c:
+        s["pattern"] = _anchored(c["pattern"])
+    for key in ("minLength", "maxLength"):
+        if key in c:
+            s[key] = c[key]
+    return s
+
+
+def _number_schema(f: Field) -> dict[str, Any]:
+    s: dict[str, Any] = {"type": "number" if f.type == "number" else "integer"}
+    if f.type == "year":
+        s.update(minimum=0, maximum=9999)
+    for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        if key in f.constraints:
+            bound = _typed(f.constraints[key], f)
+            if bound is not None:
+                s[key] = bound
+    return s
+
+
+def _list_schema(f: Field) -> dict[str, Any]:
+    items = _base(Field(name=f.name, type=f.item_type or "string"))
+    if items.get("type") == "string" and len(f.delimiter) == 1:
+        items["pattern"] = _anchored(f"[^{_class_escape(f.delimiter)}]*")
+    s: dict[str, Any] = {"type": "array", "minItems": 1, "items": items}
+    if "minLength" in f.constraints:
+        s["minItems"] = max(1, f.constraints["minLength"])
+    if "maxLength" in f.constraints:
+        s["maxItems"] = f.constraints["maxLength"]
+    return s
+
+
+def _geopoint_schema(f: Field) -> dict[str, Any]:
+    return {"type": {"default": "string", "array": "array"}.get(f.format, "object")}
+
+
+def _type_schema(f: Field) -> dict[str, Any]:
+    """The JSON Schema of a value of the field's type, with the constraints JSON Schema can say."""
+    builders: dict[str, Any] = {
+        "string": _string_schema,
+        "integer": _number_schema,
+        "number": _number_schema,
+        "year": _number_schema,
+        "list": _list_schema,
+        "geopoint": _geopoint_schema,
+    }
+    if f.type in builders:
+        return builders[f.type](f)
+    return dict(_FIXED.get(f.type, {}))  # any: no constraint at all
+
+
 def _base(f: Field) -> dict:
     t, c = f.type, f.constraints
-    s: dict[str, Any]
-    if t == "string":
-        s = {"type": "string"}
-        fmt = {"email": "email", "uri": "uri", "uuid": "uuid"}.get(f.format)
-        if fmt:
-            s["format"] = fmt
-        if f.format == "binary":
-            s["contentEncoding"] = "base64"
-        if "pattern" in c:
-            s["pattern"] = _anchored(c["pattern"])
-        if "minLength" in c:
-            s["minLength"] = c["minLength"]
-        if "maxLength" in c:
-            s["maxLength"] = c["maxLength"]
-    elif t in ("integer", "number", "year"):
-        s = {"type": "number" if t == "number" else "integer"}
-        if t == "year":
-            s.update(minimum=0, maximum=9999)
-        for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-            if key in c:
-                bound = _typed(c[key], f)
-                if bound is not None:
-                    s[key] = bound
-    elif t == "boolean":
-        s = {"type": "boolean"}
-    elif t == "date":
-        s = {"type": "string", "format": "date", "pattern": _DATE}
-    elif t == "datetime":
-        s = {"type": "string", "format": "date-time"}
-    elif t == "time":
-        s = {"type": "string", "format": "time", "pattern": _TIME}
-    elif t == "yearmonth":
-        s = {"type": "string", "pattern": _YEARMONTH}
-    elif t == "duration":
-        s = {"type": "string", "format": "duration"}
-    elif t in ("object", "geojson"):
-        s = {"type": "object"}
-    elif t == "array":
-        s = {"type": "array"}
-    elif t == "geopoint":
-        s = (
-            {"type": "string"}
-            if f.format == "default"
-            else ({"type": "array"} if f.format == "array" else {"type": "object"})
-        )
-    elif t == "list":
-        item = Field(name=f.name, type=f.item_type or "string")
-        items = _base(item)
-        if items.get("type") == "string" and len(f.delimiter) == 1:
-            items["pattern"] = _anchored(f"[^{_class_escape(f.delimiter)}]*")
-        s = {"type": "array", "minItems": 1, "items": items}
-        if "minLength" in c:
-            s["minItems"] = max(1, c["minLength"])
-        if "maxLength" in c:
-            s["maxItems"] = c["maxLength"]
-    else:  # any
-        s = {}
+    s = _type_schema(f)
     if t in ("object", "array") and isinstance(c.get("jsonSchema"), dict):
         s = {"allOf": [s, c["jsonSchema"]]}
     controlled = f.controlled

@@ -51,6 +51,16 @@ def schema_changes(name: str, old: Schema, new: Schema, reasons: list[Reason]) -
         fo, fn = old.get(fname), new.get(fname)
         if fo is not None and fn is not None:
             _field_changes(fo, fn, add)
+    _key_changes(old, new, add)
+    if tuple(old.missing_values) != tuple(new.missing_values):
+        _missing_change(None, old.missing_values, new.missing_values, add)
+    if (old.fields_match or "exact") != (new.fields_match or "exact"):
+        add("fields-match", None, "major", f"fieldsMatch {old.fields_match} -> {new.fields_match}")
+    return changes
+
+
+def _key_changes(old: Schema, new: Schema, add: Add) -> None:
+    """The primary key changed (major); foreign and unique keys added (stricter) or removed (looser)."""
     if tuple(old.primary_key) != tuple(new.primary_key):
         add("primary-key", None, "major", "primary key changed", list(old.primary_key), list(new.primary_key))
     old_fk = {_fk_id(fk): fk for fk in old.foreign_keys}
@@ -88,11 +98,6 @@ def schema_changes(name: str, old: Schema, new: Schema, reasons: list[Reason]) -
             f"unique key ({', '.join(uk)}) added (stricter)",
             rule="constraint-tightened",
         )
-    if tuple(old.missing_values) != tuple(new.missing_values):
-        _missing_change(None, old.missing_values, new.missing_values, add)
-    if (old.fields_match or "exact") != (new.fields_match or "exact"):
-        add("fields-match", None, "major", f"fieldsMatch {old.fields_match} -> {new.fields_match}")
-    return changes
 
 
 def _fk_id(fk) -> str:

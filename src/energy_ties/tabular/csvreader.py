@@ -20,16 +20,17 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from .batch import Batch, Ragged, SourceError, batch_from_rows, number_rows
 from .dialect import Dialect, declared_format
-from .source import TableSource
+from .source import TableSource, is_utf8, open_bytes
+
+__all__ = ["Batch", "Ragged", "SourceError", "TableReader", "TableSource"]
 
 #: Bytes per block handed to Arrow; also bounds memory per batch (4 MiB measured fastest on 1M rows).
 BLOCK_BYTES = 4 << 20
@@ -38,77 +39,6 @@ MAX_BLOCK_BYTES = 1 << 30
 #: Rows per batch on the Python path.
 PY_BATCH_ROWS = 50_000
 csv.field_size_limit(1 << 30)
-
-
-@dataclass
-class Ragged:
-    """A data row whose cell count differs from the header's."""
-
-    row: int
-    cells: list[str]
-
-
-@dataclass
-class Batch:
-    """Consecutive data rows: one text column per header column, plus row numbers.
-
-    Absent cells (short rows) are nulls. ``ragged`` lists the rows of this
-    batch whose length differs from the header, with all their cells.
-    """
-
-    columns: list[pa.Array]
-    rows: np.ndarray
-    ragged: list[Ragged] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-
-class SourceError(Exception):
-    """The table cannot be read from here on; ``type`` is the frictionless error type."""
-
-    def __init__(self, type: str, message: str, row: int | None = None):
-        super().__init__(message)
-        self.type = type
-        self.row = row
-
-
-class ChainedFiles(io.RawIOBase):
-    """Several files read as one byte stream (a resource whose ``path`` is a list)."""
-
-    def __init__(self, paths: list[Path]):
-        self._paths = list(paths)
-        self._fh: io.BufferedReader | None = None
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buf) -> int:
-        while True:
-            if self._fh is None:
-                if not self._paths:
-                    return 0
-                self._fh = open(self._paths.pop(0), "rb")
-            n = self._fh.readinto(buf)
-            if n:
-                return n
-            self._fh.close()
-            self._fh = None
-
-    def close(self) -> None:
-        if self._fh is not None:
-            self._fh.close()
-        super().close()
-
-
-def _is_utf8(encoding: str) -> bool:
-    return encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
-
-
-def _open_bytes(resource: TableSource):
-    if len(resource.paths) == 1:
-        return open(resource.paths[0], "rb")
-    return io.BufferedReader(ChainedFiles(resource.paths), buffer_size=1 << 20)
 
 
 _ROW_IN_MESSAGE = re.compile(r"Row #(\d+)")
@@ -143,7 +73,7 @@ class TableReader:
             raise SourceError("source-error", "the source is empty")
         if (
             self.dialect.arrow_ok
-            and _is_utf8(self.resource.encoding)
+            and is_utf8(self.resource.encoding)
             and not (self.empty_lines_matter and self._has_empty_line())
         ):
             yield from self._arrow_batches()
@@ -155,7 +85,7 @@ class TableReader:
     def _has_empty_line(self) -> bool:
         """Whether two line ends follow each other anywhere (an empty line, or a quoted blank line)."""
         tail = b""
-        with _open_bytes(self.resource) as fh:
+        with open_bytes(self.resource) as fh:
             while chunk := fh.read(1 << 22):
                 window = tail + chunk
                 if b"\n\n" in window or b"\n\r" in window or b"\r\r" in window:
@@ -172,8 +102,8 @@ class TableReader:
             codecs.lookup(enc)
         except LookupError:
             raise SourceError("encoding-error", f"unknown encoding {enc!r}") from None
-        utf8 = _is_utf8(enc)
-        raw = _open_bytes(self.resource)
+        utf8 = is_utf8(enc)
+        raw = open_bytes(self.resource)
         # for UTF-8, bad bytes become surrogates so that the row holding them can be named
         text = io.TextIOWrapper(
             raw, encoding="utf-8-sig" if utf8 else enc, newline="", errors="surrogateescape" if utf8 else "strict"
@@ -254,16 +184,16 @@ class TableReader:
                 continue
             pending.append((number, r))
             if len(pending) >= PY_BATCH_ROWS:
-                yield _batch_from_rows(pending, width)
+                yield batch_from_rows(pending, width)
                 pending = []
         if pending:
-            yield _batch_from_rows(pending, width)
+            yield batch_from_rows(pending, width)
 
     # -- Arrow path
 
     def _read_header_width(self) -> list[str]:
         """Parse the first record with Python's csv to learn the header (quoted newlines and all)."""
-        with _open_bytes(self.resource) as raw:
+        with open_bytes(self.resource) as raw:
             # undecodable bytes are kept as surrogates: only those inside the header itself are an error here;
             # Arrow reports any later ones with their row
             text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="", errors="surrogateescape")
@@ -312,20 +242,8 @@ class TableReader:
             bad.append((row.number, row.text))
             return "skip"
 
-        read_opts = pacsv.ReadOptions(use_threads=False, block_size=block_bytes, column_names=names)
-        parse_opts = pacsv.ParseOptions(
-            delimiter=d.delimiter,
-            quote_char=d.quote_char or False,
-            double_quote=d.double_quote,
-            escape_char=d.escape_char or False,
-            newlines_in_values=True,
-            ignore_empty_lines=False,
-            invalid_row_handler=on_invalid,
-        )
-        convert_opts = pacsv.ConvertOptions(
-            column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
-        )
-        raw = _open_bytes(self.resource)
+        read_opts, parse_opts, convert_opts = _arrow_options(d, names, block_bytes, on_invalid)
+        raw = open_bytes(self.resource)
         try:
             try:
                 reader = pacsv.open_csv(
@@ -348,7 +266,7 @@ class TableReader:
                     bad_numbers.extend(n for n, _ in bad[consumed:])
                     consumed = len(bad)
                 n = rb.num_rows
-                rows = _number_rows(next_row, n, bad_numbers)
+                rows = number_rows(next_row, n, bad_numbers)
                 if n:
                     next_row = int(rows[-1]) + 1
                 columns = [rb.column(i) for i in range(width)]
@@ -378,7 +296,7 @@ class TableReader:
             self._placed.add(num)
             cells = next(csv.reader(io.StringIO(text), **self.dialect.python()), [])
             parsed.append((num, cells))
-        extra = _batch_from_rows(parsed, width)
+        extra = batch_from_rows(parsed, width)
         merged_cols = [pa.concat_arrays([c, e]) for c, e in zip(columns, extra.columns)]
         merged_rows = np.concatenate([rows, extra.rows])
         order = np.argsort(merged_rows, kind="stable")
@@ -386,26 +304,22 @@ class TableReader:
         return Batch([c.take(take) for c in merged_cols], merged_rows[order], extra.ragged)
 
 
-def _number_rows(start: int, n: int, bad: list[int]) -> np.ndarray:
-    """Record numbers of the next ``n`` rows Arrow kept, given the numbers of rows it skipped."""
-    if not n:
-        return np.array([], np.int64)
-    skipped = np.array(sorted(b for b in bad if b >= start), np.int64)
-    out = np.arange(start, start + n + len(skipped), dtype=np.int64)
-    if len(skipped):
-        out = out[~np.isin(out, skipped)]
-    return out[:n]
-
-
-def _batch_from_rows(rows: list[tuple[int, list[str]]], width: int) -> Batch:
-    cols: list[list[str | None]] = [[] for _ in range(width)]
-    ragged = []
-    for num, cells in rows:
-        if len(cells) != width:
-            ragged.append(Ragged(num, list(cells)))
-        for i in range(width):
-            cols[i].append(cells[i] if i < len(cells) else None)
-    return Batch([pa.array(c, pa.string()) for c in cols], np.array([n for n, _ in rows], np.int64), ragged)
+def _arrow_options(d: Dialect, names: list[str], block_bytes: int, on_invalid: Any) -> tuple:
+    """Arrow's reading options for the dialect: every cell as text, ragged rows handed to ``on_invalid``."""
+    read_opts = pacsv.ReadOptions(use_threads=False, block_size=block_bytes, column_names=names)
+    parse_opts = pacsv.ParseOptions(
+        delimiter=d.delimiter,
+        quote_char=d.quote_char or False,
+        double_quote=d.double_quote,
+        escape_char=d.escape_char or False,
+        newlines_in_values=True,
+        ignore_empty_lines=False,
+        invalid_row_handler=on_invalid,
+    )
+    convert_opts = pacsv.ConvertOptions(
+        column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
+    )
+    return read_opts, parse_opts, convert_opts
 
 
 def _inline_cell(value: Any) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 from .schema import Schema
 
@@ -36,3 +37,41 @@ class TableSource(Protocol):
     def label(self) -> str:
         """How errors name the table: its file names, or its name."""
         ...
+
+
+class ChainedFiles(io.RawIOBase):
+    """Several files read as one byte stream (a resource whose ``path`` is a list)."""
+
+    def __init__(self, paths: list[Path]):
+        self._paths = list(paths)
+        self._fh: io.BufferedReader | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf) -> int:
+        while True:
+            if self._fh is None:
+                if not self._paths:
+                    return 0
+                self._fh = open(self._paths.pop(0), "rb")
+            n = self._fh.readinto(buf)
+            if n:
+                return n
+            self._fh.close()
+            self._fh = None
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+        super().close()
+
+
+def is_utf8(encoding: str) -> bool:
+    return encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
+
+
+def open_bytes(resource: TableSource) -> IO[bytes]:
+    if len(resource.paths) == 1:
+        return open(resource.paths[0], "rb")
+    return io.BufferedReader(ChainedFiles(resource.paths), buffer_size=1 << 20)

@@ -5,7 +5,7 @@ Exactly as frictionless's Header does it, with the v2 ``fieldsMatch`` modes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..tabular.schema import Field, Schema
 from .report import Error
@@ -20,86 +20,109 @@ class Header:
     errors: list[Error]
 
 
+@dataclass
+class _Pairing:
+    """How labels find their fields: by position, or by name when ``fieldsMatch`` says so."""
+
+    schema: Schema
+    labels: list[str]
+    resource: str
+    errors: list[Error]
+    by_key: dict[str, Field] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for f in self.schema.fields:
+            self.by_key.setdefault(f.name, f)
+
+    @property
+    def mode(self) -> str:
+        return self.schema.fields_match or "exact"
+
+    @property
+    def by_name(self) -> bool:
+        return self.mode != "exact"
+
+    def matching(self, position: int, label: str) -> Field | None:
+        fields = self.schema.fields
+        if not self.by_name:
+            return fields[position] if position < len(fields) else None
+        return self.by_key.get(label)
+
+    def err(
+        self, type_: str, number: int | None, field_name: str | None, message: str, label: str | None = None
+    ) -> None:
+        self.errors.append(Error(type_, self.resource, 1, field_name, message, field_number=number, cell=label))
+
+
 def check_header(labels: list[str], schema: Schema, resource: str) -> Header:
     """Pair labels with fields and report label errors, exactly as frictionless's Header does."""
     fields = list(schema.fields)
-    mode = schema.fields_match or "exact"
-    by_name = mode != "exact"
     errors: list[Error] = []
-
-    def err(type_, number, field_name, message, label=None):
-        errors.append(Error(type_, resource, 1, field_name, message, field_number=number, cell=label))
-
     if not labels:  # an empty first line: read as no header at all, fields taken by position (frictionless)
         return Header(fields, list(range(1, len(fields) + 1)), errors)
-    by_key: dict[str, Field] = {}
-    for f in fields:
-        by_key.setdefault(f.name, f)
-
-    def matching(position: int, label: str) -> Field | None:
-        if not by_name:
-            return fields[position] if position < len(fields) else None
-        return by_key.get(label)
-
-    if by_name and len(set(labels)) != len(labels):
-        err(
+    p = _Pairing(schema, labels, resource, errors)
+    if p.by_name and len(set(labels)) != len(labels):
+        p.err(
             "duplicate-label",
             None,
             None,
-            f'matching fields by name ("fieldsMatch": "{mode}") requires unique labels in the header',
+            f'matching fields by name ("fieldsMatch": "{p.mode}") requires unique labels in the header',
         )
-    # extra labels
-    if mode not in ("subset", "partial"):
-        for number, label in enumerate(labels, start=1):
-            if matching(number - 1, label) is None:
-                err("extra-label", number, "", f'there is an extra label "{label}" in the header', label)
-    if mode == "partial" and fields and not any(matching(i, lab) for i, lab in enumerate(labels)):
-        err("unmatched-header", None, None, "no label of the header matches a field of the schema")
-    # missing labels
-    if by_name:
-        present = set(labels)
+    _extra_labels(p)
+    _missing_labels(p)
+    if not p.by_name:
+        _wrong_labels(p)
+    return Header(_handlers(p), list(range(1, len(labels) + 1)), errors)
+
+
+def _extra_labels(p: _Pairing) -> None:
+    if p.mode not in ("subset", "partial"):
+        for number, label in enumerate(p.labels, start=1):
+            if p.matching(number - 1, label) is None:
+                p.err("extra-label", number, "", f'there is an extra label "{label}" in the header', label)
+    if p.mode == "partial" and p.schema.fields and not any(p.matching(i, lab) for i, lab in enumerate(p.labels)):
+        p.err("unmatched-header", None, None, "no label of the header matches a field of the schema")
+
+
+def _missing_labels(p: _Pairing) -> None:
+    fields = list(p.schema.fields)
+    if p.by_name:
+        present = set(p.labels)
         missing = [f for f in fields if f.name not in present]
     else:
-        missing = fields[len(labels) :]
-    if mode in ("superset", "partial"):
-        missing = [f for f in missing if f.required or f.name in schema.primary_key]
+        missing = fields[len(p.labels) :]
+    if p.mode in ("superset", "partial"):
+        missing = [f for f in missing if f.required or f.name in p.schema.primary_key]
     for offset, f in enumerate(missing):
-        err("missing-label", len(labels) + 1 + offset, f.name, f'there is a missing label for field "{f.name}"')
-    if not by_name:
-        for number, (f, label) in enumerate(zip(fields, labels), start=1):
-            if not label:
-                err("blank-label", number, f.name, f'label of field "{f.name}" is blank')
-                continue
-            seen = [i for i, x in enumerate(labels[: number - 1], start=1) if x == label]
-            if seen:
-                err(
-                    "duplicate-label",
-                    number,
-                    f.name,
-                    f'label "{label}" is duplicated at position "{", ".join(map(str, seen))}"',
-                    label,
-                )
-                continue
-            if label != f.name:
-                err(
-                    "incorrect-label",
-                    number,
-                    f.name,
-                    f'label "{label}" does not match the field name "{f.name}"',
-                    label,
-                )
-    # handlers: the field each column is read as
+        p.err("missing-label", len(p.labels) + 1 + offset, f.name, f'there is a missing label for field "{f.name}"')
+
+
+def _wrong_labels(p: _Pairing) -> None:
+    """Blank, duplicate and incorrect labels, for fields taken by position."""
+    labels = p.labels
+    for number, (f, label) in enumerate(zip(p.schema.fields, labels), start=1):
+        if not label:
+            p.err("blank-label", number, f.name, f'label of field "{f.name}" is blank')
+            continue
+        seen = [i for i, x in enumerate(labels[: number - 1], start=1) if x == label]
+        if seen:
+            where = ", ".join(map(str, seen))
+            p.err("duplicate-label", number, f.name, f'label "{label}" is duplicated at position "{where}"', label)
+        elif label != f.name:
+            p.err("incorrect-label", number, f.name, f'label "{label}" does not match the field name "{f.name}"', label)
+
+
+def _handlers(p: _Pairing) -> list[Field]:
+    """The field each column is read as: its own, or an ``any`` field named after an unmatched label."""
     names_used: set[str] = set()
     handlers = []
-    for i, label in enumerate(labels):
-        found = matching(i, label)
-        if found is not None:
-            f = found
-        else:
+    for i, label in enumerate(p.labels):
+        f = p.matching(i, label)
+        if f is None:
             name, k = label, 2
-            while name in names_used or any(x.name == name for x in fields):
+            while name in names_used or any(x.name == name for x in p.schema.fields):
                 name, k = f"{label}{k}", k + 1
-            f = Field(name=name, type="any", missing_values=schema.missing_values)
+            f = Field(name=name, type="any", missing_values=p.schema.missing_values)
         names_used.add(f.name)
         handlers.append(f)
-    return Header(handlers, list(range(1, len(labels) + 1)), errors)
+    return handlers

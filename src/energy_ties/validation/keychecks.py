@@ -15,7 +15,14 @@ from .report import Collector, Error, TableResult
 
 
 def finish_keys(result: TableResult, schema: Schema, name: str, collector: Collector) -> None:
-    # unique constraint, field by field: nulls never collide
+    """The checks that need the whole table: unique fields, the primary key, the unique keys."""
+    _unique_fields(result, name, collector)
+    _primary_key(result, name, collector)
+    _unique_keys(result, schema, name, collector)
+
+
+def _unique_fields(result: TableResult, name: str, collector: Collector) -> None:
+    """The unique constraint, field by field: nulls never collide."""
     for u in result.unique_fields:
         table = result.keys[(u,)].table()
         table = table.filter(pc.is_valid(table["k0"]))
@@ -33,7 +40,10 @@ def finish_keys(result: TableResult, schema: Schema, name: str, collector: Colle
                     constraint="unique",
                 )
             )
-    # primary key: all-null keys are errors, and (as in frictionless) nulls compare equal
+
+
+def _primary_key(result: TableResult, name: str, collector: Collector) -> None:
+    """All-null keys are errors, and (as in frictionless) nulls compare equal."""
     pk = result.primary_key  # set only when every key field is in the data (as frictionless checks)
     if pk and pk in result.keys:
         table = result.keys[pk].table()
@@ -60,7 +70,10 @@ def finish_keys(result: TableResult, schema: Schema, name: str, collector: Colle
                     f'Row at position "{row}" violates the primary key: the same as in the row at position {first}',
                 )
             )
-    # uniqueKeys (v2): rows with any null in the key are exempt
+
+
+def _unique_keys(result: TableResult, schema: Schema, name: str, collector: Collector) -> None:
+    """uniqueKeys (v2): rows with any null in the key are exempt."""
     for uk in schema.unique_keys:
         uk = tuple(uk)
         if uk not in result.keys:

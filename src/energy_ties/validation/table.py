@@ -124,11 +124,24 @@ def _check_batch(batch: Batch, checks: list[FieldCheck], name: str, collector: C
         )
         for order, (cname, mask, note) in enumerate(fc.violations(raw, p, active), start=1):
             _emit(collector, mask, rows, raw, name, f, fc.number, "constraint-error", order, note, cname)
-    # ragged rows
+    _ragged_rows(batch, blank, len(checks), [fc.field.name for fc in checks], name, collector)
+    if blank.any():
+        for r in rows[blank]:
+            collector.add(Error("blank-row", name, int(r), None, f"row {int(r)} is completely blank"))
+    # key columns for the end-of-table checks
+    for key, kc in result.keys.items():
+        kc.add({k: key_values(parsed_by_name[k]) for k in key if k in parsed_by_name}, rows)
+
+
+def _ragged_rows(
+    batch: Batch, blank: np.ndarray, width: int, names: list[str], name: str, collector: Collector
+) -> None:
+    """Extra and missing cells of the rows whose length differs from the header (unless blank)."""
+    rows = batch.rows
     for rg in batch.ragged:
         if blank[int(np.searchsorted(rows, rg.row))]:  # rows are in ascending order
             continue
-        for number in range(len(checks) + 1, len(rg.cells) + 1):
+        for number in range(width + 1, len(rg.cells) + 1):
             collector.add(
                 Error(
                     "extra-cell",
@@ -140,8 +153,8 @@ def _check_batch(batch: Batch, checks: list[FieldCheck], name: str, collector: C
                     cell=rg.cells[number - 1],
                 )
             )
-        for number in range(len(rg.cells) + 1, len(checks) + 1):
-            fname = checks[number - 1].field.name
+        for number in range(len(rg.cells) + 1, width + 1):
+            fname = names[number - 1]
             collector.add(
                 Error(
                     "missing-cell",
@@ -153,12 +166,6 @@ def _check_batch(batch: Batch, checks: list[FieldCheck], name: str, collector: C
                     cell="",
                 )
             )
-    if blank.any():
-        for r in rows[blank]:
-            collector.add(Error("blank-row", name, int(r), None, f"row {int(r)} is completely blank"))
-    # key columns for the end-of-table checks
-    for key, kc in result.keys.items():
-        kc.add({k: key_values(parsed_by_name[k]) for k in key if k in parsed_by_name}, rows)
 
 
 def _emit(
