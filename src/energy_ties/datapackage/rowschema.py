@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from ..tabular.schema import Field, Schema
-from ..tabular.values import reader
+from ..tabular.values import reader, schema_value
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -34,7 +34,7 @@ def _typed(value: Any, f: Field) -> Any:
     if f.type == "number" and isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
     if isinstance(value, str) and f.type in ("integer", "year", "number", "boolean"):
-        read = reader(f)(value)
+        read = schema_value(value, f)
         return None if read is None else _json_value(read, f.type)
     return value
 
