@@ -1,55 +1,73 @@
-"""Shared helpers: the repository's paths, and small packages written to temporary folders."""
+"""Fixtures shared by every test folder, and the hypothesis profiles.
+
+Helper functions (paths, package writers, the in-process command line) are in the ``helpers`` package.
+
+The hypothesis profile is chosen by ``HYPOTHESIS_PROFILE`` (``dev`` when unset); CI sets
+``HYPOTHESIS_PROFILE=ci``. Tests keep their own ``@settings(max_examples=...)``; the profiles only decide
+how hypothesis runs them.
+"""
 
 from __future__ import annotations
 
-import json
 import os
+import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-TEXTS = SHARED / "sources"
-PROFILES = SHARED / "profiles" / "datapackage-2.0"
+pytest.register_assert_rewrite("helpers")  # before the first import of helpers: its asserts explain themselves
 
-settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("ci", deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+from helpers import ROOT  # noqa: E402
 
+# Many properties write packages to disk and run the validator, frictionless or the differ on each
+# example: their time per example varies with the machine, so no deadline, and no too_slow health check.
+_COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
 
-def _quote(cell: str) -> str:
-    # csv.writer leaves a lone "\r" unquoted when the line terminator is "\n": quote it ourselves
-    if any(ch in cell for ch in ',"\r\n'):
-        return '"' + cell.replace('"', '""') + '"'
-    return cell
+# dev: the default. Random examples; failures are kept in the local example database (.hypothesis/) and
+# replayed first on the next run.
+settings.register_profile("dev", **_COMMON)
 
+# ci: no database (a fresh checkout has none, and nothing would keep it), so a failure prints the blob to
+# reproduce it with @reproduce_failure. Not derandomized, on purpose: each CI run draws new examples, so
+# the properties keep exploring over the project's life instead of re-checking one fixed sample forever;
+# a failure is reproducible from its printed blob (and the seed hypothesis prints) all the same.
+settings.register_profile("ci", **_COMMON, database=None, print_blob=True, derandomize=False)
 
-def csv_text(header: list[str], rows: list[list[str]]) -> str:
-    """RFC 4180 CSV with "\n" line ends; every cell holding a delimiter, quote or line break is quoted."""
-    # a row of one empty cell is written '""', as csv.writer does: an empty line would be a row of no cells
-    return "".join((",".join(_quote(c) for c in r) if r != [""] else '""') + "\n" for r in [header, *rows])
-
-
-def write_package(folder: Path, resources: dict[str, tuple[dict, str | bytes]], **extra) -> Path:
-    """Write a package of CSV resources {name: (table schema, csv text)}; returns the descriptor path."""
-    folder.mkdir(parents=True, exist_ok=True)
-    res = []
-    for name, (schema, data) in resources.items():
-        path = folder / f"{name}.csv"
-        path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
-        res.append({"name": name, "path": f"{name}.csv", "format": "csv", "encoding": "utf-8",
-                    "dialect": {"delimiter": ",", "quoteChar": '"', "doubleQuote": True,
-                                "skipInitialSpace": False, "header": True},
-                    "schema": schema})
-    descriptor = {"$schema": "https://datapackage.org/profiles/2.0/datapackage.json", "name": "test",
-                  "resources": res, **extra}
-    target = folder / "datapackage.json"
-    target.write_text(json.dumps(descriptor), encoding="utf-8")
-    return target
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+
+# ---------------------------------------------------------------- a release server
+
+
+@pytest.fixture
+def server(tmp_path, monkeypatch):
+    """A real HTTP server on 127.0.0.1 serving a copy of releases/; the library set to give up fast."""
+    import pooch.core
+
+    from energy_ties.releases import fetch
+    from helpers.server import Server
+
+    for var in ("ENERGY_TIES_BASE_URL", "ENERGY_TIES_CACHE", "ENERGY_TIES_OFFLINE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setattr(fetch, "RETRIES", 1)  # one retry,
+    monkeypatch.setattr(pooch.core, "time", SimpleNamespace(sleep=lambda seconds: None))  # without pooch's 1 s pause
+    monkeypatch.setattr(fetch, "TIMEOUT", 0.5)
+    served = tmp_path / "served"
+    shutil.copytree(ROOT / "releases", served)
+    s = Server(served)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def cache(tmp_path) -> Path:
+    return tmp_path / "cache"

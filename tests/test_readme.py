@@ -1,11 +1,14 @@
-"""The README's two commands are the ones CI runs, and its data dictionary is current."""
+"""The README: its two commands are the ones CI runs, its data dictionary is current, its examples run."""
 
 from __future__ import annotations
 
+import json
 import re
 
-from conftest import ROOT
+import energy_ties
 from energy_ties.datapackage.dictionary import update_readme
+from helpers import ROOT, files, zip_entries
+from helpers.cli import run
 
 
 def readme_commands() -> list[str]:
@@ -26,3 +29,22 @@ def test_ci_runs_the_readme_test_command():
 
 def test_data_dictionary_is_current():
     assert update_readme(ROOT / "README.md", ROOT / "datapackage.json", write=False) is False
+
+
+def test_the_readme_examples_run(server, cache, tmp_path, monkeypatch):
+    """The Python and shell examples of "Releases and downloads", against a local release server."""
+    section = (ROOT / "README.md").read_text().split("## Releases and downloads\n")[1].split("\n## ")[0]
+    monkeypatch.setenv("ENERGY_TIES_BASE_URL", server.url)
+    monkeypatch.setenv("ENERGY_TIES_CACHE", str(cache))
+    namespace: dict = {}
+    exec(re.search(r"```python\n(.+?)```", section, re.S).group(1), namespace)
+    latest = json.loads((server.root / "index.json").read_text())["latest"]
+    assert namespace["folder"] == cache / "releases" / "1.0.0" and namespace["latest"] == cache / "releases" / latest
+    assert list(namespace["tables"]) == list(energy_ties.load())
+    for line in re.search(r"```sh\n(.+?)```", section, re.S).group(1).splitlines():
+        args = line.split("#")[0].split()
+        assert args[0] == "energy-ties"
+        r = run(*args[1:], cwd=tmp_path)  # the command line in-process: tests/cli/test_entry_points.py runs the script
+        assert r.returncode == 0, (line, r.stderr)
+    first = zip_entries(ROOT / "releases" / "energy-ties-1.0.0.zip")
+    assert files(tmp_path / "energy-ties-1.0.0") == first

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 
 SCRIPT = r"""
 import json, hashlib, pathlib, sys
@@ -28,18 +28,32 @@ print(json.dumps({"module": energy_ties.__file__, "package": str(p), "version": 
 """
 
 
+def install(wheel: Path, env_dir: Path) -> Path:
+    """A fresh virtual environment holding the wheel alone (no index, no dependencies); its interpreter.
+
+    This interpreter's pip installs into it (``pip --python``, pip 22.3 and later), which spares the
+    environment a pip of its own (ensurepip takes seconds); an older pip falls back to that.
+    """
+    venv.EnvBuilder(with_pip=False).create(env_dir)
+    py = env_dir / "bin" / "python"
+    args = ["install", "--no-index", "--no-deps", str(wheel)]
+    if subprocess.run([sys.executable, "-m", "pip", "--python", str(py), *args], capture_output=True).returncode:
+        venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
+        subprocess.run([str(py), "-m", "pip", *args], check=True, capture_output=True)
+    return py
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp / "dist"), str(ROOT)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp / "dist"), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
     wheel = next((tmp / "dist").glob("energy_ties-*.whl"))
     env_dir = tmp / "venv"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
-    py = env_dir / "bin" / "python"
-    # no index, no dependencies: the wheel alone is installed into the fresh environment
-    subprocess.run([str(py), "-m", "pip", "install", "--no-index", "--no-deps", str(wheel)],
-                   check=True, capture_output=True)
+    py = install(wheel, env_dir)
     # the dependencies come from this interpreter's site-packages, through a folder of links that leaves
     # out any energy-ties install there (editable or not), so only the wheel is importable
     deps = tmp / "deps"
@@ -47,9 +61,20 @@ def installed(tmp_path_factory):
     for entry in Path(sysconfig.get_paths()["purelib"]).iterdir():
         if not entry.name.lower().lstrip("_").startswith("energy_ties") and entry.suffix != ".pth":
             (deps / entry.name).symlink_to(entry)
-    out = subprocess.run([str(py), "-c", SCRIPT], cwd=tmp, capture_output=True, text=True, check=True,
-                         env={"PYTHONPATH": str(deps), "PATH": "/usr/bin:/bin", "no_proxy": "*",
-                              "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"})
+    out = subprocess.run(
+        [str(py), "-c", SCRIPT],
+        cwd=tmp,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={
+            "PYTHONPATH": str(deps),
+            "PATH": "/usr/bin:/bin",
+            "no_proxy": "*",
+            "http_proxy": "http://127.0.0.1:9",
+            "https_proxy": "http://127.0.0.1:9",
+        },
+    )
     return json.loads(out.stdout), env_dir
 
 
@@ -70,10 +95,15 @@ def test_bundled_files_are_byte_identical_with_the_repository(installed):
     import hashlib
 
     info, _ = installed
-    bundled = {k: v for k, v in info["files"].items() if k.split("/")[0] in ("data", "schemas")
-               or k == "datapackage.json"}
-    ours = {str(f.relative_to(ROOT)): hashlib.sha256(f.read_bytes()).hexdigest()
-            for top in ("data", "schemas") for f in (ROOT / top).rglob("*") if f.is_file()}
+    bundled = {
+        k: v for k, v in info["files"].items() if k.split("/")[0] in ("data", "schemas") or k == "datapackage.json"
+    }
+    ours = {
+        str(f.relative_to(ROOT)): hashlib.sha256(f.read_bytes()).hexdigest()
+        for top in ("data", "schemas")
+        for f in (ROOT / top).rglob("*")
+        if f.is_file()
+    }
     ours["datapackage.json"] = hashlib.sha256((ROOT / "datapackage.json").read_bytes()).hexdigest()
     assert bundled == ours
 

@@ -47,8 +47,9 @@ def value(f: Field) -> st.SearchStrategy:
             s = s.filter(lambda v: v >= 1000)  # four digits: the form the type reads
         return s.filter(lambda v: str(v) not in missing)
     if f.type == "number":
-        return st.floats(allow_nan=False, allow_infinity=False, min_value=c.get("minimum"),
-                         max_value=c.get("maximum")).filter(lambda v: repr(v) not in missing)
+        return st.floats(
+            allow_nan=False, allow_infinity=False, min_value=c.get("minimum"), max_value=c.get("maximum")
+        ).filter(lambda v: repr(v) not in missing)
     if f.type == "boolean":
         return st.booleans()
     if f.type == "date":
@@ -57,8 +58,8 @@ def value(f: Field) -> st.SearchStrategy:
 
 
 def _typed(v: Any, f: Field) -> Any:
-    # the reference's own reading of a category value, kept apart from the library's on purpose (it is
-    # the same as load._category_value today): a generator borrowing it would share any bug it has
+    # the reference's own reading of a category value, kept apart from the library's on purpose (it is the
+    # same as energy_ties.loading.frames._category_value today): a generator borrowing it would share its bugs
     if f.type in ("integer", "year"):
         return int(v)
     if f.type == "number":

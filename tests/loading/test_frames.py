@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pandas as pd
 import pytest
 
 import energy_ties
-from conftest import ROOT, write_package
-from energy_ties.errors import PackageReadError
 from energy_ties import validate
+from energy_ties.errors import PackageReadError
+from helpers import ROOT, copy_package, set_dialect, write_package
 
 RESOURCES = [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text())["resources"]]
 
@@ -53,43 +52,15 @@ def test_unknown_resource_names_the_known_ones():
         energy_ties.load("nope")
 
 
-def test_package_path_and_versions():
-    path = energy_ties.package_path()
-    assert path.name == "datapackage.json" and path.is_file()
-    assert energy_ties.__data_version__ == json.loads(path.read_text())["version"]
-    assert energy_ties.__version__ != "0+unknown"
-
-
-def test_the_functions_stay_functions_once_every_module_is_imported():
-    import importlib
-    import pkgutil
-    import subprocess
-    import sys
-
-    # importing a submodule binds it on the package: no submodule may be named like a public function
-    names = [m.name for m in pkgutil.walk_packages(energy_ties.__path__, "energy_ties.") if not m.name.endswith("__main__")]
-    public = {"load", "validate", "diff", "apply", "download", "versions", "check_release", "package_path"}
-    assert not {n.split(".")[1] for n in names} & public
-    code = (f"import {', '.join(names)}; import energy_ties; "
-            "print(energy_ties.load.__name__, type(energy_ties.load).__name__, "
-            "type(energy_ties.validate).__name__)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["load", "function", "function"]
-    assert {"load", "validate", "diff", "download"} <= set(dir(energy_ties))
-    assert importlib.import_module("energy_ties").load is energy_ties.load
-
-
 def test_load_another_package_by_path(tmp_path):
-    copy = tmp_path / "copy"
-    shutil.copytree(ROOT / "data", copy / "data")
-    shutil.copytree(ROOT / "schemas", copy / "schemas")
-    shutil.copy(ROOT / "datapackage.json", copy)
+    copy = copy_package(tmp_path / "copy")
     assert set(energy_ties.load(path=copy)) == set(RESOURCES)
 
 
 def test_a_bad_cell_is_one_error_naming_file_row_and_field(tmp_path):
-    schema = {"fields": [{"name": "id", "type": "integer"}, {"name": "kind", "type": "string",
-                                                           "categories": ["a", "b"]}]}
+    schema = {
+        "fields": [{"name": "id", "type": "integer"}, {"name": "kind", "type": "string", "categories": ["a", "b"]}]
+    }
     path = write_package(tmp_path, {"t": (schema, "id,kind\n1,a\n2,b\nx,a\n")})
     with pytest.raises(PackageReadError) as info:
         energy_ties.load("t", path=path)
@@ -113,13 +84,6 @@ def test_a_value_outside_an_enum_is_an_error_not_a_silent_gap(tmp_path):
         energy_ties.load("t", path=path)
 
 
-def _with_dialect(path, **dialect):
-    package = json.loads(path.read_text())
-    package["resources"][0]["dialect"].update(dialect)
-    path.write_text(json.dumps(package))
-    return path
-
-
 def test_number_categories_with_fractions_load_and_refuse_as_validate_does(tmp_path):
     schema = {"fields": [{"name": "x", "type": "number", "categories": [1.5, 2]}]}
     path = write_package(tmp_path, {"t": (schema, "x\n1.5\n2\n")})
@@ -131,8 +95,11 @@ def test_number_categories_with_fractions_load_and_refuse_as_validate_does(tmp_p
 
 
 def test_boolean_categories_are_read_as_booleans_whatever_the_true_values(tmp_path):
-    schema = {"fields": [{"name": "ok", "type": "boolean", "trueValues": ["yes"], "falseValues": ["no"],
-                          "categories": [True]}]}
+    schema = {
+        "fields": [
+            {"name": "ok", "type": "boolean", "trueValues": ["yes"], "falseValues": ["no"], "categories": [True]}
+        ]
+    }
     path = write_package(tmp_path, {"t": (schema, "ok\nyes\nyes\n")})
     assert validate(str(path)).valid
     assert energy_ties.load("t", path=path)["ok"].tolist() == [True, True]
@@ -144,15 +111,17 @@ def test_boolean_categories_are_read_as_booleans_whatever_the_true_values(tmp_pa
 def test_a_value_outside_an_enum_is_named_by_its_record_number(tmp_path):
     # row numbers count records, comment rows included, as validate counts them
     schema = {"fields": [{"name": "kind", "type": "string", "constraints": {"enum": ["a", "b"]}}]}
-    path = _with_dialect(write_package(tmp_path, {"t": (schema, "kind\n# note\na\nz\n")}), commentChar="#")
+    path = set_dialect(write_package(tmp_path, {"t": (schema, "kind\n# note\na\nz\n")}), commentChar="#")
     assert [e.row for e in validate(str(path)).errors] == [4]
     with pytest.raises(PackageReadError, match=r"^t.csv: row 4, field 'kind': 'z' is not one of its values$"):
         energy_ties.load("t", path=path)
 
 
-@pytest.mark.parametrize("dialect", [{"header": False}, {"header": False, "skipInitialSpace": True}], ids=["arrow", "python"])
+@pytest.mark.parametrize(
+    "dialect", [{"header": False}, {"header": False, "skipInitialSpace": True}], ids=["arrow", "python"]
+)
 def test_a_table_without_a_header_loads_its_fields_by_position(tmp_path, dialect):
     schema = {"fields": [{"name": "id", "type": "integer"}, {"name": "kind", "type": "string"}]}
-    path = _with_dialect(write_package(tmp_path, {"t": (schema, "1,a\n2,b\n")}), **dialect)
+    path = set_dialect(write_package(tmp_path, {"t": (schema, "1,a\n2,b\n")}), **dialect)
     frame = energy_ties.load("t", path=path)
     assert frame["id"].tolist() == [1, 2] and frame["kind"].tolist() == ["a", "b"]

@@ -10,8 +10,10 @@ Properties, for every resource of the package:
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import re
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -19,11 +21,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
-from conftest import ROOT, csv_text, write_package
-from energy_ties.datapackage import rowschema
-from energy_ties.tabular.schema import Schema
 from energy_ties import validate
-from strategies import rows as table_rows, to_cell
+from energy_ties.tabular.schema import Schema
+from helpers import ROOT, csv_text, write_package
+from helpers.strategies import rows as table_rows
+from helpers.strategies import to_cell
 
 RESOURCES = [p.stem for p in sorted((ROOT / "schemas" / "tables").glob("*.json"))]
 
@@ -34,11 +36,19 @@ def table_schema(name: str) -> dict:
     return d
 
 
+@functools.cache
 def json_validator(name: str):
+    """The committed row schema's validator, the schema checked against its metaschema (once per resource)."""
     schema = json.loads((ROOT / "schemas" / "rows" / f"{name}.json").read_text())
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+@functools.cache
+def json_rows(name: str) -> st.SearchStrategy:
+    """Rows drawn from the committed row schema (built once per resource: building it is the slow part)."""
+    return from_schema(json.loads((ROOT / "schemas" / "rows" / f"{name}.json").read_text()))
 
 
 def as_csv(name: str, rows: list[dict]) -> str:
@@ -46,58 +56,52 @@ def as_csv(name: str, rows: list[dict]) -> str:
     return csv_text(schema.field_names, [[to_cell(r[f.name], f) for f in schema.fields] for r in rows])
 
 
-def ours(tmp_path, name: str, rows: list[dict]):
-    path = write_package(tmp_path / "pkg", {name: (table_schema(name), as_csv(name, rows))})
+def written(folder: Path, name: str, rows: list[dict]) -> Path:
+    """A package of the one resource ``name`` holding ``rows``, written (again) in ``folder``."""
+    return write_package(folder / "pkg", {name: (table_schema(name), as_csv(name, rows))})
+
+
+def ours(path: Path):
     return validate(path, profile="none")
 
 
-def frictionless_errors(tmp_path, name: str, rows: list[dict]) -> list:
+def frictionless_errors(path: Path) -> list:
     from frictionless import validate as fvalidate
 
-    path = write_package(tmp_path / "fr", {name: (table_schema(name), as_csv(name, rows))})
     report = fvalidate(str(path))
     return [e.type for t in report.tasks for e in t.errors] + [e.type for e in report.errors]
 
 
-@pytest.mark.parametrize("name", RESOURCES)
-def test_committed_row_schema_is_what_the_generator_makes(name):
-    table = json.loads((ROOT / "schemas" / "tables" / f"{name}.json").read_text())
-    committed = (ROOT / "schemas" / "rows" / f"{name}.json").read_text()
-    assert committed == rowschema.dumps(rowschema.row_schema(table, name))
-
-
-def test_generator_output_changes_when_the_table_schema_does():
-    table = table_schema("entities")
-    before = rowschema.row_schema(table, "entities")
-    table["fields"][2]["constraints"] = {"required": True, "maxLength": 3}
-    assert rowschema.row_schema(table, "entities") != before
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory) -> Path:
+    """One folder for every example: each writes its package again (both validators read the same files)."""
+    return tmp_path_factory.mktemp("rows")
 
 
 @pytest.mark.parametrize("name", RESOURCES)
 @settings(max_examples=25)
 @given(data=st.data())
-def test_rows_from_the_table_schema_are_accepted_by_all(tmp_path_factory, name, data):
+def test_rows_from_the_table_schema_are_accepted_by_all(scratch, name, data):
     schema = Schema.from_descriptor(table_schema(name))
     rows = data.draw(table_rows(schema, max_size=4))
     v = json_validator(name)
     for r in rows:
         assert not list(v.iter_errors(r)), r
-    tmp = tmp_path_factory.mktemp("t")
-    report = ours(tmp, name, rows)
+    path = written(scratch, name, rows)
+    report = ours(path)
     assert report.valid, [e.message for e in report.errors]
-    assert frictionless_errors(tmp, name, rows) == []
+    assert frictionless_errors(path) == []
 
 
 @pytest.mark.parametrize("name", RESOURCES)
 @settings(max_examples=25)
 @given(data=st.data())
-def test_rows_from_the_json_schema_are_accepted_by_the_table_schema(tmp_path_factory, name, data):
-    schema = json.loads((ROOT / "schemas" / "rows" / f"{name}.json").read_text())
-    row = data.draw(from_schema(schema))
-    tmp = tmp_path_factory.mktemp("j")
-    report = ours(tmp, name, [row])
+def test_rows_from_the_json_schema_are_accepted_by_the_table_schema(scratch, name, data):
+    row = data.draw(json_rows(name))
+    path = written(scratch, name, [row])
+    report = ours(path)
     assert report.valid, (row, [e.message for e in report.errors])
-    assert frictionless_errors(tmp, name, [row]) == []
+    assert frictionless_errors(path) == []
 
 
 def _mutations(schema: Schema):
@@ -135,7 +139,7 @@ def _break(row: dict, field, kind: str, pattern_breaker: str) -> dict:
 @pytest.mark.parametrize("name", RESOURCES)
 @settings(max_examples=20)
 @given(data=st.data())
-def test_broken_rows_are_rejected_by_both(tmp_path_factory, name, data):
+def test_broken_rows_are_rejected_by_both(scratch, name, data):
     schema = Schema.from_descriptor(table_schema(name))
     row = data.draw(table_rows(schema, max_size=1))[0]
     field_name, kind = data.draw(st.sampled_from(_mutations(schema)))
@@ -143,11 +147,14 @@ def test_broken_rows_are_rejected_by_both(tmp_path_factory, name, data):
     breaker = ""
     if kind == "broken-pattern":
         pat = re.compile(field.constraints["pattern"])
-        breaker = data.draw(st.text(min_size=1, max_size=12).filter(
-            lambda s: pat.fullmatch(s) is None and s not in field.missing_values))
+        breaker = data.draw(
+            st.text(min_size=1, max_size=12).filter(
+                lambda s: pat.fullmatch(s) is None and s not in field.missing_values
+            )
+        )
     bad = _break(row, field, kind, breaker)
     assert list(json_validator(name).iter_errors(bad)), (kind, bad)
-    report = ours(tmp_path_factory.mktemp("m"), name, [bad])
+    report = ours(written(scratch, name, [bad]))
     assert not report.valid
     named = {e.field for e in report.errors if e.type != "primary-key"}  # an empty key is also a row error
     assert named == {field_name}, [e.message for e in report.errors]

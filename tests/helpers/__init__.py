@@ -1,0 +1,95 @@
+"""Helpers shared by every test folder (``pythonpath = ["tests"]`` in pyproject.toml makes them importable).
+
+The repository's paths, and small data packages written to temporary folders. Fixtures and the hypothesis
+profiles live in ``tests/conftest.py``; the in-process command line in :mod:`helpers.cli`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared"
+TEXTS = SHARED / "sources"
+PROFILES = SHARED / "profiles" / "datapackage-2.0"
+
+DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "skipInitialSpace": False, "header": True}
+
+
+def _quote(cell: str) -> str:
+    # csv.writer leaves a lone "\r" unquoted when the line terminator is "\n": quote it ourselves
+    if any(ch in cell for ch in ',"\r\n'):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+def csv_text(header: list[str], rows: list[list[str]]) -> str:
+    """RFC 4180 CSV with "\n" line ends; every cell holding a delimiter, quote or line break is quoted."""
+    # a row of one empty cell is written '""', as csv.writer does: an empty line would be a row of no cells
+    return "".join((",".join(_quote(c) for c in r) if r != [""] else '""') + "\n" for r in [header, *rows])
+
+
+def write_package(folder: Path, resources: dict[str, tuple[dict, str | bytes]], **extra) -> Path:
+    """Write a package of CSV resources {name: (table schema, csv text)}; returns the descriptor path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    res = []
+    for name, (schema, data) in resources.items():
+        path = folder / f"{name}.csv"
+        path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+        res.append(
+            {
+                "name": name,
+                "path": f"{name}.csv",
+                "format": "csv",
+                "encoding": "utf-8",
+                "dialect": dict(DIALECT),
+                "schema": schema,
+            }
+        )
+    descriptor = {
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": "test",
+        "resources": res,
+        **extra,
+    }
+    target = folder / "datapackage.json"
+    target.write_text(json.dumps(descriptor), encoding="utf-8")
+    return target
+
+
+def set_dialect(descriptor: Path, resource: int = 0, **dialect) -> Path:
+    """Update the dialect of one resource of a written package; returns the descriptor path."""
+    package = json.loads(descriptor.read_text())
+    package["resources"][resource]["dialect"].update(dialect)
+    descriptor.write_text(json.dumps(package))
+    return descriptor
+
+
+def copy_package(folder: Path, *, extra: tuple[str, ...] = ()) -> Path:
+    """A writable copy of the repository's data package (data/, schemas/, datapackage.json) in ``folder``.
+
+    ``extra`` names more top-level files or folders to copy (CHANGELOG.md, releases, ...).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    for top in ("data", "schemas", "datapackage.json", *extra):
+        source = ROOT / top
+        if source.is_dir():
+            shutil.copytree(source, folder / top)
+        else:
+            shutil.copy(source, folder / top)
+    return folder
+
+
+def zip_entries(data: bytes | Path) -> dict[str, bytes]:
+    """{name: bytes} of a zip archive (its bytes or its path)."""
+    with zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data) as zf:
+        return {i.filename: zf.read(i) for i in zf.infolist()}
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    """{relative posix path: bytes} of every file under ``folder``."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
