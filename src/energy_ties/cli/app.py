@@ -128,10 +128,30 @@ def _release_commands(sub: Any) -> None:
     s = sub.add_parser("download", help="download, verify and cache a release; print its folder")
     s.add_argument("version", nargs="?", default="latest", help="X.Y.Z or latest (default: latest)")
     s.add_argument("--dest", metavar="DIR", help="also copy the verified release to the new folder DIR")
+    _download_options(s)
     s.set_defaults(func=cmd_download)
 
     s = sub.add_parser("versions", help="the published releases: version, date, size, SHA-256, latest, cached")
+    _download_options(s)
     s.set_defaults(func=cmd_versions)
+
+
+def _download_options(s: argparse.ArgumentParser) -> None:
+    """Where releases come from and go, and how long to try: each flag overrides its environment variable."""
+    s.add_argument("--base-url", metavar="URL", help="where releases are published (ENERGY_TIES_BASE_URL)")
+    s.add_argument("--cache", metavar="DIR", help="the cache folder (ENERGY_TIES_CACHE)")
+    s.add_argument(
+        "--offline",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="serve only what is cached, never touch the network (ENERGY_TIES_OFFLINE)",
+    )
+    s.add_argument(
+        "--timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="give up downloading after this many seconds in all, retries included (ENERGY_TIES_TIMEOUT; default 60)",
+    )
 
 
 def _positive(text: str) -> int:
@@ -141,6 +161,16 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError("must be a positive number of seconds")
     return value
 
 
