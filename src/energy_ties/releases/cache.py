@@ -2,8 +2,9 @@
 
 The cache holds ``archives/NAME-X.Y.Z.zip``, ``releases/X.Y.Z/`` and the
 last fetched ``index.json``. A release is unpacked into a temporary folder,
-given a marker file holding each file's SHA-256 (written last) and renamed
-into place; every call re-checks the files against the marker, so a damaged
+its ``datapackage.json`` checked (the requested name and version), given a
+marker file holding each file's SHA-256 (written last) and renamed into
+place; every call re-checks the files against the marker, so a damaged
 release is rebuilt rather than loaded. Temporary files and folders have
 names a sweep recognises (``PREFIX-`` and 12 hex digits): what a killed
 process left is removed by the next one to take the same lock.
@@ -23,7 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..datapackage import archive
-from ..errors import ArchiveError, DownloadError
+from ..datapackage.jsonio import read_json
+from ..datapackage.opening import DESCRIPTOR
+from ..errors import ArchiveError, DownloadError, PackageReadError
 from ..files import write_text
 from .index import archive_name
 from .transfer import Deadline
@@ -34,7 +37,9 @@ DEFAULT_BASE_URL = "https://github.com/energy-ties/energy-ties/raw/main/releases
 DEFAULT_TIMEOUT = 60.0
 #: Largest unpacked release accepted (a bound against zip bombs).
 MAX_RELEASE_BYTES = 1024**3
-#: Written last into an unpacked release: the archive's SHA-256 and each file's.
+#: Largest ``datapackage.json`` of a release that is read to check its name and version.
+MAX_DESCRIPTOR_BYTES = 16 * 1024**2
+#: Written last into an unpacked release: the archive's SHA-256, the descriptor's name and version, each file's SHA-256.
 MARKER = ".release.json"
 #: Prefix of the index's temporary files in the cache folder.
 INDEX_TMP = ".index"
@@ -167,12 +172,17 @@ def archive_path(s: Settings, entry: dict, name: str) -> Path:
 
 
 def verified(folder: Path, sha256: str) -> bool:
-    """Whether ``folder`` holds exactly the files its marker lists, with their hashes, from the archive ``sha256``."""
+    """Whether ``folder`` holds exactly the files its marker lists, with their hashes, from the archive ``sha256``,
+    and its descriptor was checked to be of the version the folder is named after (a marker written before that
+    check existed does not say so: such a release is unpacked again, and checked)."""
     try:
         marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     if folder.is_symlink() or not isinstance(marker, dict) or marker.get("archive_sha256") != sha256:
+        return False
+    checked = marker.get("descriptor")
+    if not isinstance(checked, dict) or checked.get("version") != folder.name:
         return False
     files = marker.get("files")
     found = set()
@@ -199,18 +209,23 @@ def cached(s: Settings, entry: dict, name: str) -> bool:
     )
 
 
-def unpack_release(s: Settings, entry: dict, archive_path: Path) -> None:
-    """Unpack into a temporary folder, write the marker, and rename it into place."""
+def unpack_release(s: Settings, entry: dict, archive_path: Path, name: str) -> None:
+    """Unpack into a temporary folder, check its descriptor, write the marker, and rename it into place.
+
+    An archive that is unsafe, or whose ``datapackage.json`` is missing or names another package or version,
+    is refused and removed from the cache: its SHA-256 matched, but it is not the release asked for.
+    """
     folder = release_folder(s, entry["version"])
     tmp = new_folder(folder.parent, f".tmp-{entry['version']}")
     try:
         try:
             archive.unpack(archive_path, tmp, max_bytes=MAX_RELEASE_BYTES)
+            checked = check_descriptor(tmp, archive_path.name, name, entry["version"])
         except ArchiveError as exc:
             archive_path.unlink(missing_ok=True)  # verified but unusable: keep nothing of it
             raise ArchiveError(f"version {entry['version']} ({s.base_url}{archive_path.name}): {exc}") from None
         files = {p.relative_to(tmp).as_posix(): file_sha256(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
-        marker = {"version": entry["version"], "archive_sha256": entry["sha256"], "files": files}
+        marker = {"version": entry["version"], "archive_sha256": entry["sha256"], "descriptor": checked, "files": files}
         write_text(tmp / MARKER, json.dumps(marker, indent=1, sort_keys=True) + "\n")
         if folder.exists() or folder.is_symlink():  # damaged (we hold the lock): move it aside, then drop it
             old = new_folder(folder.parent, f".old-{entry['version']}")
@@ -219,6 +234,31 @@ def unpack_release(s: Settings, entry: dict, archive_path: Path) -> None:
         os.replace(tmp, folder)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_descriptor(folder: Path, label: str, name: str, version: str) -> dict:
+    """``{"name", "version"}`` of the unpacked release in ``folder``; an ArchiveError unless its
+    ``datapackage.json`` is there, readable, and gives the package ``name`` and the version ``version``."""
+    path = folder / DESCRIPTOR
+    if not path.is_file() or path.is_symlink():
+        raise ArchiveError(f"{label}: holds no {DESCRIPTOR} at its root; refusing it")
+    if path.stat().st_size > MAX_DESCRIPTOR_BYTES:
+        raise ArchiveError(f"{label}: its {DESCRIPTOR} is over {MAX_DESCRIPTOR_BYTES} bytes; refusing it")
+    try:
+        descriptor = read_json(path, f"{label}: {DESCRIPTOR}")
+    except RecursionError:
+        raise ArchiveError(f"{label}: its {DESCRIPTOR} is nested too deeply; refusing it") from None
+    except PackageReadError as exc:  # not JSON, not UTF-8: one line naming the archive's descriptor
+        raise ArchiveError(str(exc)) from None
+    if not isinstance(descriptor, dict):
+        raise ArchiveError(f"{label}: its {DESCRIPTOR} is not a JSON object; refusing it")
+    got = {"name": descriptor.get("name"), "version": descriptor.get("version")}
+    if got["version"] != version:
+        says = "gives no version" if got["version"] is None else f"says version {got['version']!r}"
+        raise ArchiveError(f"{label}: its {DESCRIPTOR} {says}, not {version}; refusing it")
+    if got["name"] != name:
+        raise ArchiveError(f"{label}: its {DESCRIPTOR} names the package {got['name']!r}, not {name!r}; refusing it")
+    return got
 
 
 def sweep(s: Settings, version: str) -> None:

@@ -100,7 +100,7 @@ def download(
             return folder
         try:
             sweep(s, entry["version"])
-            unpack_release(s, entry, get_archive(s, entry, name, until))
+            unpack_release(s, entry, get_archive(s, entry, name, until), name)
         except OSError as exc:
             raise DownloadError(f"{what}: cannot write to the cache {s.cache} ({exc})") from None
     if not verified(folder, entry["sha256"]):
