@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from ..errors import EnergyTiesError
@@ -174,16 +177,41 @@ def _seconds(text: str) -> float:
     return value
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the command is, so that it unwinds as on Ctrl-C: every temporary file removed."""
+
+
+@contextmanager
+def _terminate_unwinds() -> Iterator[None]:
+    """While the command runs, SIGTERM raises :class:`Terminated` (only the main thread can take signals)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.func(args)
+        with _terminate_unwinds():
+            return args.func(args)
     except EnergyTiesError as exc:
         err.print(f"energy-ties {args.command}: error: {exc}", markup=False)
         return exc.exit_code
     except KeyboardInterrupt:
         err.print("energy-ties: interrupted")
         return 130
+    except Terminated:
+        err.print("energy-ties: terminated")
+        return 128 + signal.SIGTERM
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a bug, not bad input: say so in one line unless debugging
