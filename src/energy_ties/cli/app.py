@@ -123,7 +123,7 @@ def _release_commands(sub: Any) -> None:
     s.add_argument(
         "--check",
         action="store_true",
-        help="check instead: the current version rebuilds to its indexed hash, every archive matches",
+        help="check instead: the current version rebuilds to its indexed hash, every archive matches, no stray files",
     )
     s.add_argument("--force", action="store_true", help="replace a released version whose files have changed")
     s.set_defaults(func=cmd_build_release)

@@ -185,8 +185,8 @@ def cmd_build_release(args: argparse.Namespace) -> int:
             out.print(f"{len(problems)} problem(s) with the releases in {root / RELEASES}")
             return 1
         out.print(
-            f"releases are consistent: the current version rebuilds to its indexed SHA-256, and every "
-            f"indexed archive is in {root / RELEASES} with its size and SHA-256"
+            f"releases are consistent: the current version rebuilds to its indexed SHA-256, every "
+            f"indexed archive is in {root / RELEASES} with its size and SHA-256, and nothing else is"
         )
         return 0
     entry, action = builder.build(root, force=args.force)

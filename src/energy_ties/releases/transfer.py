@@ -242,10 +242,8 @@ def _shutdown(resp: Any) -> None:
 
 
 def _late(deadline: Deadline) -> _Failed:
-    return _Failed(
-        f" did not arrive within the {deadline.seconds:g} s timeout (raise it with --timeout or ENERGY_TIES_TIMEOUT)",
-        retry=False,
-    )
+    text = f" did not arrive within the {deadline.seconds:g} s timeout (set by --timeout or ENERGY_TIES_TIMEOUT)"
+    return _Failed(text, retry=False, final=True)
 
 
 def _failure(exc: Exception, deadline: Deadline, policy: Policy) -> _Failed:
