@@ -275,6 +275,29 @@ def test_an_index_of_another_package_is_refused_before_it_is_kept(server, cache,
     assert leftovers(cache) == []
 
 
+@pytest.mark.parametrize(
+    "body, says",
+    [
+        ("[" * 400_000 + "]" * 400_000, "nested too deeply to be a release index"),
+        (
+            '{"name": "energy-ties", ',
+            "not valid JSON (line 1, column 25: Expecting property name enclosed in double quotes)",
+        ),
+        (
+            '{"name": "energy-ties"}',
+            "not a valid release index ((top): 'latest' is a required property); it was not kept",
+        ),
+    ],
+)
+def test_an_index_that_is_not_one_is_refused_in_one_line_and_not_kept(server, cache, run, body, says):
+    assert run("versions", *options(server, cache))[0] == 0
+    before = (cache / "index.json").read_bytes()
+    (server.root / "index.json").write_text(body)
+    code, out, err = run("versions", *options(server, cache))
+    assert (code, out, err) == (2, "", f"energy-ties versions: error: {server.url}index.json: {says}\n")
+    assert (cache / "index.json").read_bytes() == before and leftovers(cache) == []
+
+
 def test_a_kept_index_of_another_package_is_ignored_offline(server, cache, run):
     server.publish("9.0.2", archive.reproducible_zip(release_entries("9.0.2", {"name": "other"})), name="other")
     cache.mkdir()

@@ -51,7 +51,7 @@ def remote_index(s: Settings, name: str, deadline: Deadline) -> dict | None:
         try:
             body = Body(MAX_INDEX_BYTES, f"the limit of {MAX_INDEX_BYTES} bytes for a release index")
             fetch_file(url, fetched, INDEX_TMP, body, deadline, policy(), "the release index")
-            index = _checked(read_json(fetched, url), url, name)
+            index = _checked(fetched, url, name)
             os.replace(fetched, kept)
         except OSError as exc:
             raise DownloadError(f"the release index: cannot write to the cache {s.cache} ({exc})") from None
@@ -60,9 +60,11 @@ def remote_index(s: Settings, name: str, deadline: Deadline) -> dict | None:
     return index
 
 
-def _checked(index: object, url: str, name: str) -> dict:
-    """``index`` if it is a valid release index of the package ``name``; else one DownloadError."""
+def _checked(fetched: Path, url: str, name: str) -> dict:
+    """The index in the file ``fetched`` if it is a valid release index of the package ``name``; else one
+    DownloadError (or PackageReadError, when it is not JSON)."""
     try:
+        index = read_json(fetched, url)
         problems = index_problems(index)
     except RecursionError:
         raise DownloadError(f"{url}: nested too deeply to be a release index") from None
