@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -43,23 +42,31 @@ def root() -> Path:
     return ROOT
 
 
+@pytest.fixture(scope="module")
+def scratch(request, tmp_path_factory) -> Path:
+    """One folder for a whole test module, for properties whose examples each write their files again.
+
+    Hypothesis runs a test's examples one after another, so they may share it; a fresh folder per example
+    would create (and later delete) thousands of files for nothing.
+    """
+    return tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])
+
+
 # ---------------------------------------------------------------- a release server
 
 
 @pytest.fixture
 def server(tmp_path, monkeypatch):
     """A real HTTP server on 127.0.0.1 serving a copy of releases/; the library set to give up fast."""
-    import pooch.core
-
     from energy_ties.releases import fetch
     from helpers.server import Server
 
-    for var in ("ENERGY_TIES_BASE_URL", "ENERGY_TIES_CACHE", "ENERGY_TIES_OFFLINE"):
+    for var in ("ENERGY_TIES_BASE_URL", "ENERGY_TIES_CACHE", "ENERGY_TIES_OFFLINE", "ENERGY_TIES_TIMEOUT"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setattr(fetch, "RETRIES", 1)  # one retry,
-    monkeypatch.setattr(pooch.core, "time", SimpleNamespace(sleep=lambda seconds: None))  # without pooch's 1 s pause
+    monkeypatch.setattr(fetch, "RETRY_PAUSE", 0.0)  # without a pause before it
     monkeypatch.setattr(fetch, "TIMEOUT", 0.5)
     served = tmp_path / "served"
     shutil.copytree(ROOT / "releases", served)

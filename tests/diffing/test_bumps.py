@@ -13,39 +13,32 @@ from helpers import csv_text
 from helpers.diffpkg import ITEMS, LINKS, bump_of, links_csv, nonempty, write
 
 
-def _edit(change):
-    def run(tmp_path_factory, t):
-        return bump_of(tmp_path_factory.mktemp("r"), change, t)
-
-    return run
-
-
 @settings(max_examples=25)
 @given(nonempty)
-def test_adding_rows_is_minor(tmp_path_factory, t):
+def test_adding_rows_is_minor(scratch, t):
     def change(items, notes, kw):
         items[max(items) + 1] = {"name": "new", "amount": 1.0, "day": None, "kind": "a"}
         return items, notes, kw
 
-    assert bump_of(tmp_path_factory.mktemp("r"), change, t) == ("minor", {"rows-added"})
+    assert bump_of(scratch, change, t) == ("minor", {"rows-added"})
 
 
 @settings(max_examples=25)
 @given(nonempty)
-def test_removing_rows_is_major(tmp_path_factory, t):
+def test_removing_rows_is_major(scratch, t):
     def change(items, notes, kw):
         last = list(items)[-1]
         del items[last]
         kw["extra_resources"]["links"] = (kw["extra_resources"]["links"][0], links_csv(items))
         return items, notes, kw
 
-    bump, rules = bump_of(tmp_path_factory.mktemp("r"), change, t)
+    bump, rules = bump_of(scratch, change, t)
     assert bump == "major" and "rows-removed" in rules
 
 
 @settings(max_examples=25)
 @given(nonempty, st.sampled_from(["name", "amount", "day", "kind"]))
-def test_correcting_values_is_a_patch(tmp_path_factory, t, field):
+def test_correcting_values_is_a_patch(scratch, t, field):
     def change(items, notes, kw):
         row = items[list(items)[-1]]
         row[field] = (
@@ -55,33 +48,33 @@ def test_correcting_values_is_a_patch(tmp_path_factory, t, field):
         )
         return items, notes, kw
 
-    assert bump_of(tmp_path_factory.mktemp("r"), change, t) == ("patch", {"values-corrected"})
+    assert bump_of(scratch, change, t) == ("patch", {"values-corrected"})
 
 
 @settings(max_examples=15)
 @given(nonempty)
-def test_adding_a_resource_is_minor_and_removing_one_major(tmp_path_factory, t):
+def test_adding_a_resource_is_minor_and_removing_one_major(scratch, t):
     def add(items, notes, kw):
         kw["extra_resources"]["extra"] = ({"fields": [{"name": "x"}]}, "x\n1\n")
         return items, notes, kw
 
-    assert bump_of(tmp_path_factory.mktemp("r"), add, t) == ("minor", {"resource-added"})
+    assert bump_of(scratch, add, t) == ("minor", {"resource-added"})
 
     def remove(items, notes, kw):
         del kw["extra_resources"]["links"]
         return items, notes, kw
 
-    assert bump_of(tmp_path_factory.mktemp("r"), remove, t) == ("major", {"resource-removed"})
+    assert bump_of(scratch, remove, t) == ("major", {"resource-removed"})
 
 
 @settings(max_examples=15)
 @given(nonempty)
-def test_renaming_a_resource_is_major_and_not_a_delete_plus_add(tmp_path_factory, t):
+def test_renaming_a_resource_is_major_and_not_a_delete_plus_add(scratch, t):
     def rename(items, notes, kw):
         kw["extra_resources"]["links2"] = kw["extra_resources"].pop("links")
         return items, notes, kw
 
-    assert bump_of(tmp_path_factory.mktemp("r"), rename, t) == ("major", {"resource-renamed"})
+    assert bump_of(scratch, rename, t) == ("major", {"resource-renamed"})
 
 
 def _schema_edit(edit):
@@ -136,8 +129,8 @@ MAJOR_SCHEMA = {
 
 @settings(max_examples=10)
 @given(nonempty, st.sampled_from(sorted(MAJOR_SCHEMA)))
-def test_schema_changes_that_break_users_are_major(tmp_path_factory, t, rule):
-    bump, rules = bump_of(tmp_path_factory.mktemp("r"), _schema_edit(MAJOR_SCHEMA[rule]), t)
+def test_schema_changes_that_break_users_are_major(scratch, t, rule):
+    bump, rules = bump_of(scratch, _schema_edit(MAJOR_SCHEMA[rule]), t)
     assert bump == "major" and rule in rules, rules
 
 
@@ -153,11 +146,11 @@ TARGET = {"required": 2, "higher minimum": 2, "shorter maxLength": 1, "smaller e
 
 @settings(max_examples=10)
 @given(nonempty, st.sampled_from(sorted(TIGHTER)))
-def test_a_stricter_constraint_is_major(tmp_path_factory, t, which):
+def test_a_stricter_constraint_is_major(scratch, t, which):
     def edit(schema, items):
         TIGHTER[which](schema["fields"][TARGET[which]])
 
-    bump, rules = bump_of(tmp_path_factory.mktemp("r"), _schema_edit(edit), t)
+    bump, rules = bump_of(scratch, _schema_edit(edit), t)
     assert bump == "major" and rules == {"constraint-tightened"}, (which, rules)
 
 
@@ -172,22 +165,22 @@ LOOSE_TARGET = {"no maximum length": 1, "lower minimum": 2, "more categories": 4
 
 @settings(max_examples=10)
 @given(nonempty, st.sampled_from(sorted(LOOSER)))
-def test_a_looser_constraint_is_minor(tmp_path_factory, t, which):
+def test_a_looser_constraint_is_minor(scratch, t, which):
     def edit(schema, items):
         LOOSER[which](schema["fields"][LOOSE_TARGET[which]])
 
-    bump, rules = bump_of(tmp_path_factory.mktemp("r"), _schema_edit(edit), t)
+    bump, rules = bump_of(scratch, _schema_edit(edit), t)
     assert bump == "minor" and rules == {"constraint-loosened"}, (which, rules)
 
 
 @settings(max_examples=10)
 @given(nonempty)
-def test_descriptive_metadata_is_a_patch_and_moving_data_is_no_change(tmp_path_factory, t):
+def test_descriptive_metadata_is_a_patch_and_moving_data_is_no_change(scratch, tmp_path_factory, t):
     def describe(items, notes, kw):
         kw["items_schema"]["fields"][1]["description"] = "what the item is called"
         return items, notes, kw
 
-    assert bump_of(tmp_path_factory.mktemp("r"), describe, t) == ("patch", {"metadata-changed"})
+    assert bump_of(scratch, describe, t) == ("patch", {"metadata-changed"})
     tmp = tmp_path_factory.mktemp("m")
     a = write(tmp / "a", *t)
     b = write(tmp / "b", *t, title="A title now")
@@ -204,8 +197,8 @@ def test_descriptive_metadata_is_a_patch_and_moving_data_is_no_change(tmp_path_f
 
 @settings(max_examples=10)
 @given(nonempty)
-def test_renaming_the_package_is_major(tmp_path_factory, t):
-    tmp = tmp_path_factory.mktemp("n")
+def test_renaming_the_package_is_major(scratch, t):
+    tmp = scratch / "n"
     a = write(tmp / "a", *t)
     b = write(tmp / "b", *t)
     descriptor = json.loads(b.read_text())
@@ -216,7 +209,7 @@ def test_renaming_the_package_is_major(tmp_path_factory, t):
 
 @settings(max_examples=10)
 @given(nonempty)
-def test_changing_a_referenced_row_is_major_and_pointing_at_new_rows_minor(tmp_path_factory, t):
+def test_changing_a_referenced_row_is_major_and_pointing_at_new_rows_minor(scratch, t):
     items, notes = t
     first = list(items)[0]
 
@@ -227,7 +220,7 @@ def test_changing_a_referenced_row_is_major_and_pointing_at_new_rows_minor(tmp_p
         kw["extra_resources"]["links"] = (LINKS, links)
         return items, notes, kw
 
-    bump, rules = bump_of(tmp_path_factory.mktemp("r"), repoint, t)
+    bump, rules = bump_of(scratch, repoint, t)
     assert "reference-to-new-data" in rules and bump == "minor", rules
 
     schema = copy.deepcopy(ITEMS)
@@ -237,7 +230,7 @@ def test_changing_a_referenced_row_is_major_and_pointing_at_new_rows_minor(tmp_p
         "primaryKey": ["id"],
         "foreignKeys": [{"fields": ["item"], "reference": {"resource": "items", "fields": ["name"]}}],
     }
-    tmp = tmp_path_factory.mktemp("ref")
+    tmp = scratch / "ref"
     named = {k: {**v, "name": f"n{k}"} for k, v in items.items()}
     link_rows = csv_text(["id", "item"], [["1", f"n{first}"]])
     a = write(tmp / "a", named, notes, items_schema=schema, extra_resources={"links": (links, link_rows)})

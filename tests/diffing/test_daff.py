@@ -23,8 +23,8 @@ def daff_counts(a_rows: list[dict], b_rows: list[dict], names: list[str]) -> dic
 
 @settings(max_examples=40)
 @given(tables(), tables())
-def test_rows_added_removed_and_modified_agree_with_daff(tmp_path_factory, ta, tb):
-    tmp = tmp_path_factory.mktemp("d")
+def test_rows_added_removed_and_modified_agree_with_daff(scratch, ta, tb):
+    tmp = scratch
     a = write(tmp / "a", *ta)
     b = write(tmp / "b", *tb)
     names = [f["name"] for f in ITEMS["fields"]]

@@ -17,17 +17,17 @@ from helpers.diffpkg import read_rows, same_rows, tables, write
 
 @settings(max_examples=60)
 @given(tables())
-def test_a_package_against_itself_is_empty(tmp_path_factory, t):
-    path = write(tmp_path_factory.mktemp("a"), *t)
+def test_a_package_against_itself_is_empty(scratch, t):
+    path = write(scratch / "a", *t)
     d = diff(path, path)
     assert not d.changed and d.required_bump == "none" and d.reasons == []
 
 
 @settings(max_examples=80)
 @given(tables(), tables())
-def test_apply_rebuilds_the_new_rows(tmp_path_factory, ta, tb):
-    a = write(tmp_path_factory.mktemp("a"), *ta)
-    b = write(tmp_path_factory.mktemp("b"), *tb)
+def test_apply_rebuilds_the_new_rows(scratch, ta, tb):
+    a = write(scratch / "a", *ta)
+    b = write(scratch / "b", *tb)
     assert same_rows(apply(a, diff(a, b)), read_rows(b))
 
 
@@ -49,9 +49,9 @@ def _summary(d):
 
 @settings(max_examples=60)
 @given(tables(), tables())
-def test_diff_the_other_way_swaps_added_removed_old_and_new(tmp_path_factory, ta, tb):
-    a = write(tmp_path_factory.mktemp("a"), *ta)
-    b = write(tmp_path_factory.mktemp("b"), *tb)
+def test_diff_the_other_way_swaps_added_removed_old_and_new(scratch, ta, tb):
+    a = write(scratch / "a", *ta)
+    b = write(scratch / "b", *tb)
     forward, backward = _summary(diff(a, b)), _summary(diff(b, a))
     for name, (added, removed, cells) in forward.items():
         b_added, b_removed, b_cells = backward[name]

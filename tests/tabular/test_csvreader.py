@@ -25,12 +25,6 @@ CELL_WITH_BREAKS = st.one_of(CELL, st.sampled_from(["a\nb", "\r\n", '"q"', "x,y"
 PATHS = {"arrow": {}, "python": {"commentChar": "\x01"}}
 
 
-@pytest.fixture(scope="module")
-def scratch(tmp_path_factory) -> Path:
-    """One folder for every example: each writes its table again."""
-    return tmp_path_factory.mktemp("reader")
-
-
 @st.composite
 def tables(draw) -> tuple[list[str], list[list[str]]]:
     width = draw(st.integers(1, 4))

@@ -35,12 +35,6 @@ PATHS = {"arrow": {}, "python": {"commentChar": "\x01"}}  # a comment character 
 BAD = {"id": "x", "amount": "many", "ok": "perhaps", "day": "2023-02-29", "kind": "c", "year": "99"}
 
 
-@pytest.fixture(scope="module")
-def scratch(tmp_path_factory) -> Path:
-    """One folder for every example: each writes its table again."""
-    return tmp_path_factory.mktemp("typed")
-
-
 def read(path: Path) -> pa.Table | str:
     """The typed table, or the message of the error that stopped the reading."""
     with open_package(path) as pkg:

@@ -24,12 +24,6 @@ from helpers.faulty import case, write
 PYTHON_DIALECTS = [{"skipInitialSpace": True}, {"commentChar": "#"}]
 
 
-@pytest.fixture(scope="module")
-def scratch(tmp_path_factory) -> Path:
-    """One folder for every example: each writes the whole package again."""
-    return tmp_path_factory.mktemp("batches")
-
-
 # a NaN in a key column is held as "\x00nan:<a process-wide counter>", and a foreign-key message shows that
 # token (see test_a_nan_key_is_named_as_such_in_messages): the counter differs from one validation to the next
 NAN_TOKEN = re.compile(r"\x00nan:\d+")

@@ -16,18 +16,11 @@ import json
 from pathlib import Path
 
 import jsonschema
-import pytest
 from hypothesis import given, settings
 
 from energy_ties import validate
 from helpers import ROOT
 from helpers.faulty import case, write
-
-
-@pytest.fixture(scope="module")
-def scratch(tmp_path_factory) -> Path:
-    """One folder for every example: each writes the whole package again."""
-    return tmp_path_factory.mktemp("agree")
 
 
 def theirs(path: Path) -> list[tuple]:

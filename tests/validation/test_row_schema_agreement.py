@@ -72,12 +72,6 @@ def frictionless_errors(path: Path) -> list:
     return [e.type for t in report.tasks for e in t.errors] + [e.type for e in report.errors]
 
 
-@pytest.fixture(scope="module")
-def scratch(tmp_path_factory) -> Path:
-    """One folder for every example: each writes its package again (both validators read the same files)."""
-    return tmp_path_factory.mktemp("rows")
-
-
 @pytest.mark.parametrize("name", RESOURCES)
 @settings(max_examples=25)
 @given(data=st.data())

@@ -10,10 +10,8 @@ tables (labelled and field-level ``missingValues`` included).
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import jsonschema
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -147,12 +145,6 @@ def ours(schema: dict, rows: list[list[str]], tmp) -> set[tuple]:
         ):
             out.add((e.row, e.field, "required"))
     return out
-
-
-@pytest.fixture(scope="module")
-def scratch(tmp_path_factory) -> Path:
-    """One folder for every example: each writes the whole package again."""
-    return tmp_path_factory.mktemp("v2")
 
 
 @settings(max_examples=300)

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from ..errors import EnergyTiesError
@@ -120,7 +123,7 @@ def _release_commands(sub: Any) -> None:
     s.add_argument(
         "--check",
         action="store_true",
-        help="check instead: the current version rebuilds to its indexed hash, every archive matches",
+        help="check instead: the current version rebuilds to its indexed hash, every archive matches, no stray files",
     )
     s.add_argument("--force", action="store_true", help="replace a released version whose files have changed")
     s.set_defaults(func=cmd_build_release)
@@ -128,10 +131,30 @@ def _release_commands(sub: Any) -> None:
     s = sub.add_parser("download", help="download, verify and cache a release; print its folder")
     s.add_argument("version", nargs="?", default="latest", help="X.Y.Z or latest (default: latest)")
     s.add_argument("--dest", metavar="DIR", help="also copy the verified release to the new folder DIR")
+    _download_options(s)
     s.set_defaults(func=cmd_download)
 
     s = sub.add_parser("versions", help="the published releases: version, date, size, SHA-256, latest, cached")
+    _download_options(s)
     s.set_defaults(func=cmd_versions)
+
+
+def _download_options(s: argparse.ArgumentParser) -> None:
+    """Where releases come from and go, and how long to try: each flag overrides its environment variable."""
+    s.add_argument("--base-url", metavar="URL", help="where releases are published (ENERGY_TIES_BASE_URL)")
+    s.add_argument("--cache", metavar="DIR", help="the cache folder (ENERGY_TIES_CACHE)")
+    s.add_argument(
+        "--offline",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="serve only what is cached, never touch the network (ENERGY_TIES_OFFLINE)",
+    )
+    s.add_argument(
+        "--timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="give up downloading after this many seconds in all, retries included (ENERGY_TIES_TIMEOUT; default 60)",
+    )
 
 
 def _positive(text: str) -> int:
@@ -144,16 +167,51 @@ def _positive(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError("must be a positive number of seconds")
+    return value
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the command is, so that it unwinds as on Ctrl-C: every temporary file removed."""
+
+
+@contextmanager
+def _terminate_unwinds() -> Iterator[None]:
+    """While the command runs, SIGTERM raises :class:`Terminated` (only the main thread can take signals)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.func(args)
+        with _terminate_unwinds():
+            return args.func(args)
     except EnergyTiesError as exc:
         err.print(f"energy-ties {args.command}: error: {exc}", markup=False)
         return exc.exit_code
     except KeyboardInterrupt:
         err.print("energy-ties: interrupted")
         return 130
+    except Terminated:
+        err.print("energy-ties: terminated")
+        return 128 + signal.SIGTERM
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a bug, not bad input: say so in one line unless debugging

@@ -185,8 +185,8 @@ def cmd_build_release(args: argparse.Namespace) -> int:
             out.print(f"{len(problems)} problem(s) with the releases in {root / RELEASES}")
             return 1
         out.print(
-            f"releases are consistent: the current version rebuilds to its indexed SHA-256, and every "
-            f"indexed archive is in {root / RELEASES} with its size and SHA-256"
+            f"releases are consistent: the current version rebuilds to its indexed SHA-256, every "
+            f"indexed archive is in {root / RELEASES} with its size and SHA-256, and nothing else is"
         )
         return 0
     entry, action = builder.build(root, force=args.force)
@@ -201,9 +201,14 @@ def cmd_download(args: argparse.Namespace) -> int:
     from ..releases.cache import copy_release
     from ..releases.resolve import download
 
-    folder = download(args.version)
+    folder = download(args.version, **_download_options(args))
     print(copy_release(folder, args.dest) if args.dest else folder)
     return 0
+
+
+def _download_options(args: argparse.Namespace) -> dict:
+    """The download flags, as download() and versions() take them (None: the environment variable decides)."""
+    return {"base_url": args.base_url, "cache": args.cache, "offline": args.offline, "timeout": args.timeout}
 
 
 def cmd_versions(args: argparse.Namespace) -> int:
@@ -218,7 +223,7 @@ def cmd_versions(args: argparse.Namespace) -> int:
             "latest" if r["latest"] else "",
             "cached" if r["cached"] else "",
         ]
-        for r in versions()
+        for r in versions(**_download_options(args))
     ]
     print_table("releases", ["version", "date", "size", "sha256", "latest", "cached"], rows)
     return 0

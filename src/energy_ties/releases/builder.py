@@ -7,7 +7,9 @@ written from the package and the CHANGELOG cut at X.Y.Z. So it can be rebuilt
 at any later commit (tool schemas and new changelog entries do not enter it),
 and CI checks that it rebuilds to the SHA-256 recorded in the index.
 Published releases are immutable: building a released version with other
-bytes is refused unless forced.
+bytes is refused unless forced. A build killed mid-write leaves a temporary
+``releases/.NAME.XXXXXXXX.tmp``: the next build removes it, and ``--check``
+reports it (and any file the index does not name) until then.
 """
 
 from __future__ import annotations
@@ -154,6 +156,7 @@ def build(root: Path, *, force: bool = False) -> tuple[dict, str]:
     }
     folder = root / RELEASES
     index = read_index(folder / INDEX)
+    sweep(folder)
     if index is not None and index["name"] != name:
         raise ReleaseError(f"{folder / INDEX}: is the index of {index['name']!r}, not of {name!r}")
     releases = index["releases"] if index else []
@@ -181,9 +184,9 @@ def check(root: Path) -> list[str]:
     try:
         index = read_index(folder / INDEX)
     except ReleaseError as exc:
-        return [str(exc)]
+        return [str(exc), *strays(folder, None)]
     if index is None:
-        return [f"{folder / INDEX}: missing; run `energy-ties build-release`"]
+        return [f"{folder / INDEX}: missing; run `energy-ties build-release`", *strays(folder, None)]
     problems = []
     descriptor, _, entries = release_files(root)
     version = descriptor["version"]
@@ -211,4 +214,32 @@ def check(root: Path) -> list[str]:
                 f"{path}: {len(data)} bytes with SHA-256 {got}, the index says "
                 f"{r['size']} bytes with SHA-256 {r['sha256']}"
             )
+    return problems + strays(folder, index)
+
+
+def _temporary(path: Path) -> bool:
+    """Whether ``path`` is a temporary file of an atomic write (``.NAME.XXXXXXXX.tmp``), left by a killed build."""
+    return path.name.startswith(".") and path.name.endswith(".tmp") and path.is_file() and not path.is_symlink()
+
+
+def sweep(folder: Path) -> None:
+    """Remove the temporary files a build killed mid-write left in ``folder`` (``git add releases/`` would
+    commit them). Only those: another file the index does not name is the maintainer's to remove."""
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if _temporary(path):
+            path.unlink(missing_ok=True)
+
+
+def strays(folder: Path, index: dict | None) -> list[str]:
+    """What in ``folder`` should not be there: temporary files of an interrupted build, and (when the index
+    could be read) any file or folder it does not name."""
+    named = {INDEX} | ({r["file"] for r in index["releases"]} if index else set())
+    problems = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if _temporary(path):
+            problems.append(
+                f"{path}: a temporary file left by an interrupted build; remove it (`energy-ties build-release` does)"
+            )
+        elif index is not None and path.name not in named:
+            problems.append(f"{path}: not named by {INDEX}; remove it, or build its release")
     return problems

@@ -1,62 +1,126 @@
-"""Fetch release files over HTTP with pooch: the index, and archives checked against their SHA-256.
+"""Fetch release files over HTTP: the index, bounded and checked before it is kept, and archives.
 
-No byte of an archive is used before its SHA-256 matches the index; every
-failure becomes one line naming the URL.
+An archive is read up to its indexed size and no further, and no byte of it
+is used before its SHA-256 matches the index. The index is read up to
+:data:`MAX_INDEX_BYTES`, and kept in the cache (for offline use) only once it
+is a valid index of this package. Every failure becomes one line naming the
+URL; :mod:`.transfer` bounds each download in size and time.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import shutil
+import secrets
 import sys
 from pathlib import Path
 
 from ..datapackage.jsonio import read_json
 from ..errors import DownloadError, PackageReadError
-from .cache import Settings, archive_ok, archive_path, new_folder
+from .cache import INDEX_TMP, Settings, archive_ok, archive_path, hold, leftovers, remove
 from .index import INDEX, index_problems
+from .transfer import Body, Deadline, Policy, fetch_file
 
-#: Seconds a request may wait for the server (to connect, or between two reads) before failing.
-TIMEOUT = 30.0
-#: Further attempts after a failed download (pooch waits 1 s, 2 s, ... between them).
+#: Seconds of silence (to connect, or for the next bytes) before an attempt fails and may be retried.
+TIMEOUT = 10.0
+#: Further attempts after a connection error, a timeout or an HTTP 5xx (never after a 4xx or a wrong body).
 RETRIES = 3
+#: Seconds to pause before the first retry (then twice, three times as long), never past the deadline.
+RETRY_PAUSE = 0.5
+#: The largest release index read: an index of a few thousand releases takes a tenth of it.
+MAX_INDEX_BYTES = 4 * 1024**2
 
 
-def remote_index(s: Settings) -> dict | None:
-    """The index at ``BASE/index.json``, kept in the cache for offline use; offline, the kept copy (or None)."""
+def policy() -> Policy:
+    """The retry policy, read when a download starts (so that the constants above can be changed)."""
+    return Policy(TIMEOUT, RETRIES, RETRY_PAUSE)
+
+
+def remote_index(s: Settings, name: str, deadline: Deadline) -> dict | None:
+    """The index at ``BASE/index.json``, kept in the cache for offline use; offline, the kept copy (or None).
+
+    The fetched index is checked (a valid index of the package ``name``) before it replaces the kept one,
+    so a bad one is refused without spoiling later offline calls.
+    """
     kept = s.cache / INDEX
     if s.offline:
+        return _kept_index(kept, name)
+    url = f"{s.base_url}{INDEX}"
+    with hold(s, "index.lock", deadline, "the release index"):
+        sweep_index(s)
+        fetched = s.cache / f"{INDEX_TMP}-{secrets.token_hex(6)}"  # swept as fetch_file's own
         try:
-            index = read_json(kept)
-        except PackageReadError:  # none kept, or damaged: only the bundled index counts
-            return None
-        return None if index_problems(index) else index
-    import pooch
+            body = Body(MAX_INDEX_BYTES, f"the limit of {MAX_INDEX_BYTES} bytes for a release index")
+            fetch_file(url, fetched, INDEX_TMP, body, deadline, policy(), "the release index")
+            index = _checked(fetched, url, name)
+            os.replace(fetched, kept)
+        except OSError as exc:
+            raise DownloadError(f"the release index: cannot write to the cache {s.cache} ({exc})") from None
+        finally:
+            fetched.unlink(missing_ok=True)
+    return index
 
+
+def _checked(fetched: Path, url: str, name: str) -> dict:
+    """The index in the file ``fetched`` if it is a valid release index of the package ``name``; else one
+    DownloadError (or PackageReadError, when it is not JSON)."""
     try:
-        tmp = new_folder(s.cache, ".index")
-    except OSError as exc:
-        raise DownloadError(f"cannot write to the cache {s.cache} ({exc})") from None
-    logger = pooch.get_logger()
-    level = logger.level
-    try:  # no hash to check it against: fetched afresh into a new folder every time, without pooch's chatter
-        logger.setLevel("WARNING")
-        fetcher = pooch.create(path=tmp, base_url=s.base_url, registry={INDEX: None}, retry_if_failed=RETRIES)
-        path = Path(fetch(fetcher, INDEX, s, "the release index"))
-        index = read_json(path, f"{s.base_url}{INDEX}")
+        index = read_json(fetched, url)
         problems = index_problems(index)
-        if problems:
-            raise DownloadError(f"{s.base_url}{INDEX}: not a valid release index ({problems[0]})")
-        os.replace(path, kept)
-        return index
+    except RecursionError:
+        raise DownloadError(f"{url}: nested too deeply to be a release index") from None
+    if problems:
+        raise DownloadError(f"{url}: not a valid release index ({problems[0]}); it was not kept")
+    assert isinstance(index, dict)  # the schema said so
+    if index["name"] != name:
+        raise DownloadError(f"{url}: is the index of {index['name']!r}, not of {name!r}; it was not kept")
+    return index
+
+
+def _kept_index(kept: Path, name: str) -> dict | None:
+    """The kept index, if it is a valid index of ``name`` no larger than the bound; else None (damaged, or
+    kept by an earlier version of the library that checked less): only the bundled index counts then."""
+    try:
+        if kept.stat().st_size > MAX_INDEX_BYTES:
+            return None
+        index = read_json(kept)
+        return None if index_problems(index) or index["name"] != name else index
+    except (OSError, PackageReadError, RecursionError):
+        return None
+
+
+def sweep_index(s: Settings) -> None:
+    """Remove what a process killed while fetching the index left (we hold the index lock, so none is live)."""
+    for leftover in leftovers(s.cache, INDEX_TMP):
+        remove(leftover)
+
+
+def get_archive(s: Settings, entry: dict, name: str, deadline: Deadline) -> Path:
+    """The verified archive in the cache: kept, or downloaded (again, when the kept one no longer matches)."""
+    path = archive_path(s, entry, name)
+    if archive_ok(path, entry["sha256"]):
+        return path
+    if s.offline:
+        raise DownloadError(
+            f"version {entry['version']} is not in the cache {s.cache} and downloads are off "
+            "(ENERGY_TIES_OFFLINE): download it once online"
+        )
+    what = f"version {entry['version']}"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DownloadError(f"{what}: cannot write to the cache {s.cache} ({exc})") from None
+    body = Body(entry["size"], f"the {entry['size']} bytes the release index gives", True, entry["sha256"])
+    bar = _Bar(path.name) if sys.stderr.isatty() else None
+    try:
+        fetch_file(f"{s.base_url}{path.name}", path, f".tmp-{entry['version']}", body, deadline, policy(), what, bar)
     finally:
-        logger.setLevel(level)
-        shutil.rmtree(tmp, ignore_errors=True)
+        if bar is not None:
+            bar.close()
+    return path
 
 
 class _Bar:
-    """The progress object pooch drives (``total``, ``update``, ``reset``, ``close``), drawn by rich on stderr."""
+    """A progress bar drawn by rich on stderr (a terminal only), started when the body starts."""
 
     def __init__(self, label: str) -> None:
         from rich.console import Console
@@ -72,79 +136,16 @@ class _Bar:
         self._task = self._progress.add_task(label, total=None)
         self._started = False
 
-    @property
-    def total(self) -> float | None:
-        return self._progress.tasks[0].total
-
-    @total.setter
-    def total(self, value: int) -> None:  # set when each attempt's response starts, after pooch's log line
+    def start(self, total: int | None) -> None:  # each attempt starts the bar again
         if not self._started:
             self._progress.start()
             self._started = True
-        self._progress.reset(self._task, total=value or None)
+        self._progress.reset(self._task, total=total or None)
 
-    def update(self, n: int) -> None:
+    def advance(self, n: int) -> None:
         self._progress.advance(self._task, n)
-
-    def reset(self) -> None:
-        self._progress.reset(self._task)
 
     def close(self) -> None:
         if self._started:
             self._progress.stop()
             self._started = False
-
-
-def fetch(fetcher, name: str, s: Settings, what: str) -> str:
-    """``fetcher.fetch(name)`` with every failure turned into a one-line DownloadError."""
-    import pooch
-    import requests
-
-    url = fetcher.get_url(name)
-    tries = f"{RETRIES + 1} attempt(s)"
-    bar: _Bar | bool = _Bar(name) if sys.stderr.isatty() else False
-    try:
-        return fetcher.fetch(
-            name, downloader=pooch.HTTPDownloader(timeout=TIMEOUT, progressbar=bar, chunk_size=1 << 14)
-        )
-    except requests.HTTPError as exc:
-        status = f"{exc.response.status_code} {exc.response.reason}" if exc.response is not None else "an error"
-        raise DownloadError(f"{what}: {url} answered HTTP {status} ({tries})") from None
-    except requests.Timeout:
-        raise DownloadError(f"{what}: {url} did not answer within {TIMEOUT:g} s ({tries})") from None
-    except requests.exceptions.ChunkedEncodingError:
-        raise DownloadError(f"{what}: {url}: the connection broke before the whole file arrived ({tries})") from None
-    except requests.RequestException as exc:  # keep the reason, not urllib3's nested reprs
-        reason = re.search(r"\[Errno -?\d+\] [^'\")\]]+|Read timed out", str(exc))
-        raise DownloadError(f"{what}: {url} failed: {reason.group(0) if reason else exc} ({tries})") from None
-    except ValueError:  # pooch: the downloaded file does not match the registry's hash
-        raise DownloadError(
-            f"{what}: {url} does not match its SHA-256 in the release index "
-            f"({fetcher.registry[name]}); the download was discarded"
-        ) from None
-    except OSError as exc:
-        raise DownloadError(f"{what}: cannot write to the cache {s.cache} ({exc})") from None
-    finally:
-        if isinstance(bar, _Bar):
-            bar.close()
-
-
-def get_archive(s: Settings, entry: dict, name: str) -> Path:
-    """The verified archive in the cache: kept, or downloaded (again, when the kept one no longer matches)."""
-    path = archive_path(s, entry, name)
-    if s.offline:
-        if archive_ok(path, entry["sha256"]):
-            return path
-        raise DownloadError(
-            f"version {entry['version']} is not in the cache {s.cache} and downloads are off "
-            "(ENERGY_TIES_OFFLINE): download it once online"
-        )
-    import pooch
-
-    fetcher = pooch.create(
-        path=path.parent,
-        base_url=s.base_url,
-        registry={path.name: f"sha256:{entry['sha256']}"},
-        retry_if_failed=RETRIES,
-    )
-    return Path(fetch(fetcher, path.name, s, f"version {entry['version']}"))
