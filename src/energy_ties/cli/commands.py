@@ -9,6 +9,7 @@ a terminal and printed as plain lines when the output is piped.
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from .output import err, out, print_table
@@ -106,15 +107,16 @@ def cmd_verify_evidence(args: argparse.Namespace) -> int:
 def cmd_schemas(args: argparse.Namespace) -> int:
     from ..datapackage.opening import open_package
     from ..datapackage.rowschema import row_schema_files
-    from ..files import write_text
+    from ..files import MAX_JSON_BYTES, read_text, write_text
 
     stale = []
     with open_package(args.path) as pkg:
         for _, target, text in row_schema_files(pkg):
-            if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            exists = os.path.lexists(target)
+            if not exists or read_text(target, root=pkg.root, limit=MAX_JSON_BYTES) != text:
                 stale.append(target)
                 if args.write:
-                    write_text(target, text)
+                    write_text(target, text, root=pkg.root)
     verb = "rewrote" if args.write else "out of date"
     for s in stale:
         print(f"{verb}: {s}")

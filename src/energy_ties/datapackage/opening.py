@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PackageReadError, UnsafePathError
+from ..files import is_regular
 from ..tabular.schema import Schema
 from . import archive
 from .jsonio import read_json
@@ -44,10 +45,10 @@ def bundled_index_path() -> Path:
 
 def _find_descriptor(folder: Path, label: str) -> Path:
     direct = folder / DESCRIPTOR
-    if direct.is_file():
+    if os.path.lexists(direct):  # whatever it is: reading it says why it cannot be read (a FIFO, a link out...)
         return direct
-    subs = [p for p in folder.iterdir() if p.is_dir()]
-    if len(subs) == 1 and (subs[0] / DESCRIPTOR).is_file():
+    subs = [p for p in folder.iterdir() if p.is_dir() and not p.is_symlink()]
+    if len(subs) == 1 and os.path.lexists(subs[0] / DESCRIPTOR):
         return subs[0] / DESCRIPTOR
     raise PackageReadError(f"{label}: no {DESCRIPTOR} found")
 
@@ -129,8 +130,10 @@ def _open_resource(root: Path, index: int, rd: dict, remote_dir: Path | None) ->
             except (UnsafePathError, PackageReadError) as exc:
                 res.problems.append(("scheme-error" if "remote" in str(exc) else "resource-error", str(exc)))
                 continue
-            if not path.is_file():
+            if not path.exists():
                 res.problems.append(("scheme-error", f"{what}: data file {rel!r} not found"))
+            elif not is_regular(path):
+                res.problems.append(("scheme-error", f"{what}: data file {rel!r} is not a regular file; refused"))
             res.paths.append(path)
     elif "data" not in rd:
         res.problems.append(("resource-error", f"{what}: has neither 'path' nor 'data'"))

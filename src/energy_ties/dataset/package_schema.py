@@ -7,6 +7,8 @@ rather than counted twice.
 
 from __future__ import annotations
 
+import os
+
 import jsonschema
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
@@ -15,6 +17,7 @@ from ..datapackage.findings import Error
 from ..datapackage.jsonio import read_json
 from ..datapackage.model import Package
 from ..datapackage.profiles import PROFILE_NAMES, V2, patched_profile, pointer, sorted_errors
+from ..errors import PackageReadError
 
 #: Where the package schema sits in the package, relative to the descriptor.
 PACKAGE_SCHEMA = "schemas/energy-ties-package.json"
@@ -23,9 +26,14 @@ PACKAGE_SCHEMA = "schemas/energy-ties-package.json"
 def check_package_schema(pkg: Package) -> list[Error]:
     """Errors of the descriptor against ``schemas/energy-ties-package.json`` beyond the official profile."""
     path = pkg.root / PACKAGE_SCHEMA
-    if not path.is_file():
+    if not os.path.lexists(path):
         return [Error("package-error", None, None, None, f"{PACKAGE_SCHEMA} is missing")]
-    schema = read_json(path)
+    try:
+        schema = read_json(path, PACKAGE_SCHEMA, root=pkg.root)
+    except PackageReadError as exc:
+        return [Error("package-error", None, None, None, str(exc))]
+    if not isinstance(schema, dict):
+        return [Error("package-error", None, None, None, f"{PACKAGE_SCHEMA}: a JSON Schema must be an object")]
     validator = package_validator(schema)
     official = {"$ref": V2 + "datapackage.json"}
     out = []

@@ -8,6 +8,7 @@ text (see :mod:`energy_ties.dataset.tables`) and the package schema in
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..datapackage.findings import Error
@@ -67,7 +68,7 @@ def missing_row_schemas(pkg: Package) -> list[Error]:
             f"{committed.name}: the row JSON Schema of {res.name} is missing",
         )
         for res, committed, _ in row_schema_files(pkg)
-        if not committed.is_file()
+        if not os.path.lexists(committed)
     ]
 
 

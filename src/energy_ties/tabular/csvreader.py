@@ -26,6 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from ..errors import PackageReadError
 from .batch import Batch, Ragged, SourceError, batch_from_rows, number_rows
 from .dialect import Dialect, declared_format
 from .source import TableSource, is_utf8, open_bytes
@@ -63,6 +64,12 @@ class TableReader:
 
     def batches(self) -> Iterator[Batch]:
         """Yield batches; sets ``labels`` first. Raises SourceError when the table cannot be read on."""
+        try:
+            yield from self._batches()
+        except PackageReadError as exc:  # a file refused by the path policy (not a regular file, a link out)
+            raise SourceError("source-error", str(exc)) from None
+
+    def _batches(self) -> Iterator[Batch]:
         if self.resource.inline is not None:
             yield from self._python_batches(self._inline_rows())
             return
