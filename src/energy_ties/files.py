@@ -75,7 +75,11 @@ def confine(root: os.PathLike | str, path: os.PathLike | str, what: str | None =
     except (OSError, RuntimeError) as exc:  # a loop of links
         raise UnsafePathError(f"{what}: the path cannot be resolved ({exc})") from None
     if target != base and base not in target.parents:
-        raise UnsafePathError(f"{what}: resolves outside {os.fspath(root) or '.'} (through a link); refused")
+        given = Path(os.path.abspath(root))
+        plain = Path(os.path.abspath(path))  # without resolving links
+        how = "leads outside" if plain == given or given in plain.parents else "is outside"
+        link = " through a link" if how == "leads outside" else ""
+        raise UnsafePathError(f"{what}: {how} {os.fspath(root) or '.'}{link}; refused")
     return target
 
 

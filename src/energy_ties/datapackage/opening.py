@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import PackageReadError, UnsafePathError
 from ..files import is_regular
+from ..tabular.jsonschemas import References
 from ..tabular.schema import Schema
 from . import archive
 from .jsonio import read_json
@@ -120,6 +121,7 @@ def _open_resource(root: Path, index: int, rd: dict, remote_dir: Path | None) ->
     given = rd.get("name")
     name = given if isinstance(given, str) else f"resource-{index + 1}"
     res = Resource(name=name, descriptor=rd)
+    res.references = References(root=root, base=root, allow_remote=remote_dir is not None)
     what = f"resource {name!r}"
     # data paths
     raw_paths = rd.get("path")
@@ -145,6 +147,8 @@ def _open_resource(root: Path, index: int, rd: dict, remote_dir: Path | None) ->
         try:
             res.schema_path = _resolve(root, schema, f"{what} schema", remote_dir)
             schema = read_json(res.schema_path, f"{what} schema {schema!r}")
+            if not is_url(rd["schema"]):  # relative references start from the schema file's folder
+                res.references = References(root=root, base=res.schema_path.parent, allow_remote=remote_dir is not None)
         except PackageReadError as exc:
             res.problems.append(("schema-error", str(exc)))
             schema = None

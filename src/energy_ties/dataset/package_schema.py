@@ -8,9 +8,10 @@ rather than counted twice.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import jsonschema
-from referencing import Registry, Resource
+from referencing import Resource
 from referencing.jsonschema import DRAFT7
 
 from ..datapackage.findings import Error
@@ -18,6 +19,8 @@ from ..datapackage.jsonio import read_json
 from ..datapackage.model import Package
 from ..datapackage.profiles import PROFILE_NAMES, V2, patched_profile, pointer, sorted_errors
 from ..errors import PackageReadError
+from ..tabular import jsonschemas
+from ..tabular.jsonschemas import References, SchemaProblem
 
 #: Where the package schema sits in the package, relative to the descriptor.
 PACKAGE_SCHEMA = "schemas/energy-ties-package.json"
@@ -34,7 +37,10 @@ def check_package_schema(pkg: Package) -> list[Error]:
         return [Error("package-error", None, None, None, str(exc))]
     if not isinstance(schema, dict):
         return [Error("package-error", None, None, None, f"{PACKAGE_SCHEMA}: a JSON Schema must be an object")]
-    validator = package_validator(schema)
+    try:
+        validator = package_validator(schema, pkg.root)
+    except SchemaProblem as exc:
+        return [Error("package-error", None, None, None, f"{PACKAGE_SCHEMA}: {exc}")]
     official = {"$ref": V2 + "datapackage.json"}
     out = []
     for err in sorted_errors(validator, pkg.descriptor):
@@ -45,11 +51,12 @@ def check_package_schema(pkg: Package) -> list[Error]:
     return out
 
 
-def package_validator(schema: dict) -> jsonschema.protocols.Validator:
-    """A validator for our package schema, resolving the official profile it builds on offline."""
-    registry: Registry = Registry().with_resources(
+def package_validator(schema: dict, root: Path | None = None) -> jsonschema.protocols.Validator:
+    """A validator for our package schema, resolving the official profile it builds on offline; any other
+    reference only inside the package ``root`` (see :mod:`energy_ties.tabular.jsonschemas`)."""
+    known = [
         (V2 + f"{name}.json", Resource.from_contents(patched_profile(name), default_specification=DRAFT7))
         for name in PROFILE_NAMES
-    )
-    cls = jsonschema.validators.validator_for(schema)
-    return cls(schema, registry=registry, format_checker=cls.FORMAT_CHECKER)
+    ]
+    refs = References(root=root, base=None if root is None else root / "schemas")
+    return jsonschemas.validator(schema, refs, format_checker=True, known=known)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from ..files import open_regular
+from .jsonschemas import References
 from .schema import Schema
 
 
@@ -37,6 +38,11 @@ class TableSource(Protocol):
     @property
     def label(self) -> str:
         """How errors name the table: its file names, or its name."""
+        ...
+
+    @property
+    def references(self) -> References:
+        """Where the references of its ``jsonSchema`` constraints may lead (inside its package)."""
         ...
 
 
