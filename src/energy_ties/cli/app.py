@@ -9,6 +9,7 @@ a terminal and printed as plain lines when the output is piped.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -102,7 +103,9 @@ def _release_commands(sub: Any) -> None:
         help="text (default), json (energy_ties/schemas/diff.json) or markdown (a CHANGELOG section)",
     )
     s.add_argument("--exit-code", action="store_true", help="exit 1 when the packages differ (as git diff)")
-    s.add_argument("--tolerance", type=float, default=0.0, metavar="X", help="numbers closer than X are equal")
+    s.add_argument(
+        "--tolerance", type=_tolerance, default=0.0, metavar="X", help="numbers closer than X (finite, >= 0) are equal"
+    )
     s.set_defaults(func=cmd_diff)
 
     s = sub.add_parser("check-release", help="refuse a version that does not match its changes")
@@ -132,6 +135,16 @@ def _release_commands(sub: Any) -> None:
 
     s = sub.add_parser("versions", help="the published releases: version, date, size, SHA-256, latest, cached")
     s.set_defaults(func=cmd_versions)
+
+
+def _tolerance(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be a finite number, zero or more")
+    return value
 
 
 def _positive(text: str) -> int:

@@ -62,16 +62,23 @@ def join(a: pa.Table, b: pa.Table, key: list[str], how: str) -> pa.Table:
     return joined.drop_columns([k for k in keys if k not in key])
 
 
+def same_value(u: object, v: object) -> bool:
+    """Python equality, except that NaN equals NaN: a value is the same as itself."""
+    return u == v or (isinstance(u, float) and isinstance(v, float) and u != u and v != v)
+
+
 def equal_columns(x: pa.ChunkedArray, y: pa.ChunkedArray, tolerance: float) -> np.ndarray:
-    """Elementwise typed equality (nulls equal nulls; numbers within ``tolerance``)."""
+    """Elementwise typed equality (nulls equal nulls, NaN equals NaN; numbers within ``tolerance``)."""
     if x.type != y.type:
         xs, ys = x.to_pylist(), y.to_pylist()
-        return np.array([u == v for u, v in zip(xs, ys)], bool)
+        return np.array([same_value(u, v) for u, v in zip(xs, ys)], bool)
     both_null = pc.and_(pc.is_null(x), pc.is_null(y))
     if tolerance and (pa.types.is_floating(x.type) or pa.types.is_integer(x.type)):
         eq = pc.less_equal(pc.abs(pc.subtract(pc.cast(x, pa.float64()), pc.cast(y, pa.float64()))), tolerance)
     else:
         eq = pc.equal(x, y)
+    if pa.types.is_floating(x.type):  # NaN is not equal to itself in IEEE arithmetic; a NaN cell is unchanged
+        eq = pc.or_(pc.fill_null(eq, False), pc.fill_null(pc.and_(pc.is_nan(x), pc.is_nan(y)), False))
     eq = pc.or_(both_null, pc.fill_null(eq, False))
     if isinstance(eq, pa.ChunkedArray):
         eq = eq.combine_chunks()
@@ -206,5 +213,12 @@ def _rows_by_identity(rd: ResourceDiff, a: pa.Table, b: pa.Table, renames: dict[
     rd.added = b.take(pa.array(sorted(added), pa.int64()))
 
 
+class _NaN:
+    """Stands for NaN in a row's identity: every NaN is the same value (``float('nan') != float('nan')``)."""
+
+
+_NAN = _NaN()
+
+
 def _hashable(row: tuple) -> tuple:
-    return tuple(tuple(v) if isinstance(v, list) else v for v in row)
+    return tuple(tuple(v) if isinstance(v, list) else _NAN if isinstance(v, float) and v != v else v for v in row)
