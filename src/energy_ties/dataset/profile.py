@@ -39,7 +39,7 @@ class EnergyTiesProfile:
         result = ProfileResult(checked=["energy-ties-rules"])
         result.errors += missing_row_schemas(pkg)
         result.errors += check_package_schema(pkg)
-        t = {name: read_rows(pkg, name) for name in ("sources", *EVIDENCED, "evidence")}
+        t = {name: read_rows(pkg, name, result.errors) for name in ("sources", *EVIDENCED, "evidence")}
         for rule in (
             evidence_errors,
             date_errors,
