@@ -171,6 +171,8 @@ def copy_url(url: str, out: BinaryIO, *, limit: int = MAX_REMOTE_BYTES, what: st
     what = what or url
     if not url.lower().startswith(("http://", "https://")):
         raise UnsafePathError(f"{what}: only http(s) URLs can be fetched, not {url!r}")
+    if os.environ.get("ENERGY_TIES_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on"):  # as downloads read it
+        raise PackageReadError(f"{what}: {url} not fetched: ENERGY_TIES_OFFLINE is set")
     deadline = time.monotonic() + REMOTE_DEADLINE
     total = 0
     try:
