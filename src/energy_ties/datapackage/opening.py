@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import PackageReadError, UnsafePathError
 from ..files import is_regular
+from ..tabular.csvreader import MAX_COLUMNS
 from ..tabular.jsonschemas import References
 from ..tabular.schema import Schema
 from . import archive
@@ -117,6 +118,11 @@ def _resolve(root: Path, rel: Any, what: str, remote_dir: Path | None) -> Path:
     return resolve_inside(root, rel, what)
 
 
+def _too_wide(schema: dict) -> bool:
+    fields = schema.get("fields")
+    return isinstance(fields, list) and len(fields) > MAX_COLUMNS
+
+
 def _open_resource(root: Path, index: int, rd: dict, remote_dir: Path | None) -> Resource:
     given = rd.get("name")
     name = given if isinstance(given, str) else f"resource-{index + 1}"
@@ -152,7 +158,11 @@ def _open_resource(root: Path, index: int, rd: dict, remote_dir: Path | None) ->
         except PackageReadError as exc:
             res.problems.append(("schema-error", str(exc)))
             schema = None
-    if isinstance(schema, dict):
+    if isinstance(schema, dict) and _too_wide(schema):
+        if isinstance(rd.get("schema"), dict):  # inline: the descriptor itself is beyond what is read
+            raise PackageReadError(f"{what} schema: more than {MAX_COLUMNS} fields; refused")
+        res.problems.append(("schema-error", f"{what} schema: more than {MAX_COLUMNS} fields; refused"))
+    elif isinstance(schema, dict):
         res.schema_descriptor = schema
         res.schema = Schema.from_descriptor(schema)
     elif schema is not None:

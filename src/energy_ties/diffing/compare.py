@@ -222,8 +222,8 @@ def _n(count: int, word: str) -> str:
 
 def _field_renames(old: Schema, new: Schema, a: pa.Table, b: pa.Table, key: list[str], tolerance: float) -> dict:
     """Removed fields whose values reappear, unchanged and with the same type, under an added field's name."""
-    removed = [f for f in old.fields if f.name not in new.field_names]
-    added = [f for f in new.fields if f.name not in old.field_names]
+    removed = [f for f in old.fields if f.name not in new.names]
+    added = [f for f in new.fields if f.name not in old.names]
     out: dict[str, str] = {}
     if not removed or not added or a.num_rows != b.num_rows:
         return out

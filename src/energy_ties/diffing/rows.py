@@ -115,18 +115,20 @@ def _modified(
 ) -> list[RowChange]:
     """The matched rows (old and new, aligned) whose values differ, with each changed cell."""
     back = {v: k for k, v in renames.items()}
+    old_columns = set(olds.column_names)  # built once: column_names is a new list at every call
+    keys = set(key)
     changed_any = np.zeros(olds.num_rows, bool)
     per_field: list[tuple[str | None, str, np.ndarray]] = []
     for fname in fields:
-        if fname in key:
+        if fname in keys:
             continue
         oname = back.get(fname, fname)
-        if oname not in olds.column_names:  # an added field: any value is a change from "absent"
+        if oname not in old_columns:  # an added field: any value is a change from "absent"
             diff_mask = np.asarray(pc.is_valid(news[fname]).to_numpy(zero_copy_only=False), bool)
         else:
             diff_mask = ~equal_columns(olds[oname], news[fname], tolerance)
         if diff_mask.any():
-            per_field.append((oname if oname in olds.column_names else None, fname, diff_mask))
+            per_field.append((oname if oname in old_columns else None, fname, diff_mask))
             changed_any |= diff_mask
     rows_at = np.flatnonzero(changed_any)
     if not len(rows_at):
@@ -186,7 +188,8 @@ def _align_sorted(a: pa.Table, b: pa.Table, key: list[str]) -> tuple | None:
 def _rows_by_identity(rd: ResourceDiff, a: pa.Table, b: pa.Table, renames: dict[str, str]) -> None:
     """Without a primary key, rows are the same only if every value is: compare the two multisets of rows."""
     a = a.rename_columns([renames.get(c, c) for c in a.column_names])
-    common = [c for c in b.column_names if c in a.column_names]
+    old_names = set(a.column_names)  # once: column_names is a new list at every call
+    common = [c for c in b.column_names if c in old_names]
     if common != b.column_names or len(common) != len(a.column_names):
         # different fields: every row differs
         rd.removed, rd.added = a, b
