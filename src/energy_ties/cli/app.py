@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from ..errors import EnergyTiesError
+from ..errors import EnergyTiesError, printable
 from .commands import (
     cmd_build_release,
     cmd_check_release,
@@ -173,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("ENERGY_TIES_DEBUG"):
             raise
         err.print(
-            f"energy-ties {args.command}: internal error: {type(exc).__name__}: {exc} "
+            f"energy-ties {args.command}: internal error: {type(exc).__name__}: {printable(str(exc))} "
             "(set ENERGY_TIES_DEBUG=1 for a traceback, and please report it)"
         )
         return 70
