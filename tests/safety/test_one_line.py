@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from conftest import csv_text, write_package
-
 from energy_ties.cli import main
 
 NAME = "evil\n\x1b[31mname"
@@ -19,8 +18,9 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def hostile(tmp_path):
-    schema = {"fields": [{"name": NAME, "type": "integer"}, {"name": "s", "type": "string",
-                                                              "constraints": {"maxLength": 1}}]}
+    schema = {
+        "fields": [{"name": NAME, "type": "integer"}, {"name": "s", "type": "string", "constraints": {"maxLength": 1}}]
+    }
     return write_package(tmp_path / "pkg", {"t\ttab": (schema, csv_text([NAME, "s"], [[CELL, CELL]]))})
 
 

@@ -14,8 +14,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, write_package
 
+from conftest import ROOT, write_package
 from energy_ties import files
 from energy_ties.cli import main
 
@@ -33,7 +33,7 @@ def run_guarded(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
     code = "import sys; from energy_ties.cli import main; sys.exit(main(sys.argv[1:]))"
     try:
         return subprocess.run(
-            [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT
+            [sys.executable, "-c", code, *args], check=False, capture_output=True, text=True, timeout=timeout, cwd=ROOT
         )
     except subprocess.TimeoutExpired:
         pytest.fail(f"energy-ties {' '.join(args)} blocked for {timeout} s")
@@ -82,7 +82,10 @@ def test_a_row_schema_linked_outside_is_refused_by_validate_and_never_packed(tmp
     )
     code, out, err = run(capsys, "build-release", str(pkg))
     assert (code, out) == (2, "")
-    assert err == f"energy-ties build-release: error: schemas/rows/quotes.json: leads outside {pkg} through a link; refused\n"
+    assert (
+        err
+        == f"energy-ties build-release: error: schemas/rows/quotes.json: leads outside {pkg} through a link; refused\n"
+    )
     assert not (pkg / "releases").exists()
 
 
@@ -148,7 +151,10 @@ def test_a_fifo_as_the_descriptor_does_not_block(tmp_path):
     os.mkfifo(tmp_path / "datapackage.json")
     r = run_guarded("validate", str(tmp_path / "datapackage.json"))
     assert r.returncode == 2 and r.stdout == ""
-    assert r.stderr == f"energy-ties validate: error: {tmp_path / 'datapackage.json'}: is a FIFO, not a regular file; refused\n"
+    assert (
+        r.stderr
+        == f"energy-ties validate: error: {tmp_path / 'datapackage.json'}: is a FIFO, not a regular file; refused\n"
+    )
     r = run_guarded("validate", str(tmp_path))
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "is a FIFO, not a regular file" in r.stderr
 
@@ -346,9 +352,7 @@ def test_devices_parents_and_other_schemes_are_refused(tmp_path, capsys, ref):
 def test_a_ref_inside_the_package_resolves(tmp_path, capsys):
     path = json_schema_package(tmp_path, "defs/obj.json#/$defs/needs-b")
     (path.parent / "defs").mkdir()
-    (path.parent / "defs" / "obj.json").write_text(
-        json.dumps({"$defs": {"needs-b": {"$ref": "more.json"}}})
-    )
+    (path.parent / "defs" / "obj.json").write_text(json.dumps({"$defs": {"needs-b": {"$ref": "more.json"}}}))
     (path.parent / "defs" / "more.json").write_text(json.dumps({"type": "object", "required": ["b"]}))
     code, out, _ = run(capsys, "validate", str(path))
     assert code == 1

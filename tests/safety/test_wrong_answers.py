@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, write_package
 
+from conftest import ROOT, write_package
 from energy_ties.cli import main
 
 NUMBERS = {"fields": [{"name": "id", "type": "integer"}, {"name": "x", "type": "number"}], "primaryKey": ["id"]}
@@ -110,7 +110,9 @@ def test_build_metadata_is_no_version_bump(tmp_path, capsys):
 
 
 def test_a_heading_inside_a_code_fence_is_no_section(tmp_path, capsys):
-    fenced = "# Changelog\n\nHow to write one:\n\n```markdown\n## [2.0.0] - 2026-01-02\n```\n\n## [1.0.0] - 2025-01-01\n"
+    fenced = (
+        "# Changelog\n\nHow to write one:\n\n```markdown\n## [2.0.0] - 2026-01-02\n```\n\n## [1.0.0] - 2025-01-01\n"
+    )
     old, new = release_pair(tmp_path, "2.0.0", fenced)
     code, out, _ = run(capsys, "check-release", str(new), "--against", str(old))
     assert code == 1
