@@ -177,7 +177,7 @@ def copy_url(url: str, out: BinaryIO, *, limit: int = MAX_REMOTE_BYTES, what: st
     total = 0
     try:
         with urllib.request.urlopen(url, timeout=REMOTE_TIMEOUT) as resp:
-            while chunk := resp.read(_CHUNK):
+            while chunk := resp.read1(_CHUNK):  # what has arrived: a trickling server meets the deadline
                 total += len(chunk)
                 if total > limit:
                     raise PackageReadError(f"{what}: remote file {url} is larger than {limit} bytes; refused")

@@ -391,3 +391,37 @@ def test_reading_a_capped_file_never_reads_past_the_cap(tmp_path):
     with pytest.raises(files.PackageReadError, match="larger than 999 bytes; refused"):
         files.read_bytes(big, limit=999)
     assert files.read_bytes(big, limit=1000) == b" " * 1000
+
+
+def test_a_trickling_server_meets_the_deadline(tmp_path, capsys, monkeypatch):
+    import time
+
+    monkeypatch.delenv("ENERGY_TIES_OFFLINE", raising=False)
+    monkeypatch.setattr(files, "REMOTE_TIMEOUT", 2.0)
+    monkeypatch.setattr(files, "REMOTE_DEADLINE", 1.5)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(1)
+    port = sock.getsockname()[1]
+
+    def trickle():
+        conn, _ = sock.accept()
+        conn.recv(4096)
+        conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n")
+        try:
+            for _ in range(40):  # a byte every 0.1 s: never silent for REMOTE_TIMEOUT, never done
+                conn.sendall(b" ")
+                time.sleep(0.1)
+        except OSError:
+            pass
+        conn.close()
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}/s.json"
+    try:
+        code, out, _ = run(capsys, "validate", str(json_schema_package(tmp_path, url)), "--allow-remote")
+    finally:
+        sock.close()
+    assert code == 1
+    assert out.splitlines()[0].endswith(f"{url}: remote file {url} took longer than 1.5 s")
