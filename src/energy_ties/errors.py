@@ -7,14 +7,32 @@ line and exits non-zero instead of showing a traceback.
 
 from __future__ import annotations
 
+import re
+
+# C0 and C1 controls, DEL, the Unicode line and paragraph separators and the bidirectional overrides: what
+# would break a line or reach the terminal as a command (an ANSI escape) or reorder what it shows
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(m: re.Match) -> str:
+    ch = m.group(0)
+    return _NAMED.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+
+
+def printable(text: str) -> str:
+    """``text`` as one line that the terminal shows as it is: line breaks, tabs, ANSI escapes and other
+    control characters written as Python escapes (``\\n``, ``\\x1b``)."""
+    return _UNPRINTABLE.sub(_escape, text)
+
 
 class EnergyTiesError(Exception):
     """Base class: the message is a complete, single-line explanation."""
 
     exit_code = 2
 
-    def __str__(self) -> str:  # keep messages on one line whatever they quote
-        return " ".join(super().__str__().split())
+    def __str__(self) -> str:  # keep messages on one line whatever they quote, and free of control characters
+        return printable(" ".join(super().__str__().split()))
 
 
 class PackageReadError(EnergyTiesError):

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from energy_ties import validate
-from helpers import TEXTS, copy_package
+from helpers import TEXTS, copy_package, write_file
 
 needs_texts = pytest.mark.skipif(not TEXTS.is_dir(), reason="../shared/sources is not present")
 
@@ -38,7 +38,7 @@ def edit(folder, resource, change):
     w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
     w.writeheader()
     w.writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8")
+    write_file(path, buf.getvalue())
 
 
 def error_types(folder, **kw):
@@ -67,7 +67,7 @@ def test_moving_any_span_by_one_code_point_is_caught(shared_copy, row, shift):
         edit(shared_copy, "evidence", move)
         assert ("evidence-hash", "evidence") in error_types(shared_copy, texts=TEXTS)
     finally:
-        evidence.write_bytes(original)
+        write_file(evidence, original)
 
 
 def test_a_record_without_evidence_is_caught(copy):

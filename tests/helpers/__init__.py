@@ -20,6 +20,18 @@ PROFILES = SHARED / "profiles" / "datapackage-2.0"
 DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "skipInitialSpace": False, "header": True}
 
 
+def write_file(path: Path, data: str | bytes) -> Path:
+    """Write ``path`` as a new file (UTF-8 for text), removing any file already there.
+
+    Properties write their packages again into one folder, example after example. Rewriting a file in
+    place truncates it, and on ext4 (auto_da_alloc) a truncated file's new data is flushed to disk on
+    close: milliseconds per file. A new file costs a fraction of that.
+    """
+    path.unlink(missing_ok=True)
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return path
+
+
 def _quote(cell: str) -> str:
     # csv.writer leaves a lone "\r" unquoted when the line terminator is "\n": quote it ourselves
     if any(ch in cell for ch in ',"\r\n'):
@@ -39,7 +51,7 @@ def write_package(folder: Path, resources: dict[str, tuple[dict, str | bytes]], 
     res = []
     for name, (schema, data) in resources.items():
         path = folder / f"{name}.csv"
-        path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+        write_file(path, data)
         res.append(
             {
                 "name": name,
@@ -56,17 +68,14 @@ def write_package(folder: Path, resources: dict[str, tuple[dict, str | bytes]], 
         "resources": res,
         **extra,
     }
-    target = folder / "datapackage.json"
-    target.write_text(json.dumps(descriptor), encoding="utf-8")
-    return target
+    return write_file(folder / "datapackage.json", json.dumps(descriptor))
 
 
 def set_dialect(descriptor: Path, resource: int = 0, **dialect) -> Path:
     """Update the dialect of one resource of a written package; returns the descriptor path."""
     package = json.loads(descriptor.read_text())
     package["resources"][resource]["dialect"].update(dialect)
-    descriptor.write_text(json.dumps(package))
-    return descriptor
+    return write_file(descriptor, json.dumps(package))
 
 
 def copy_package(folder: Path, *, extra: tuple[str, ...] = ()) -> Path:

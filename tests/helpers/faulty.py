@@ -19,7 +19,7 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from . import csv_text
+from . import csv_text, write_file
 
 DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "skipInitialSpace": False, "header": True}
 PATTERNS = ["[a-c]+", "x[0-9]{2}", "[A-Z][a-z]*", ".{2,4}", "(ab)+c?", "[^,]*z"]
@@ -239,8 +239,8 @@ def write(folder: Path, schema, header, rows, ref, ref_rows, layout="lf", dialec
         text = text.replace("\n", "\r\n")  # quoted line breaks too: they stay inside their quotes
     elif layout == "bom":
         text = "\ufeff" + text
-    (folder / "t.csv").write_bytes(text.encode("utf-8"))
-    (folder / "ref.csv").write_text(_csv(["code", "num"], [list(r) for r in ref_rows]), encoding="utf-8")
+    write_file(folder / "t.csv", text)
+    write_file(folder / "ref.csv", _csv(["code", "num"], [list(r) for r in ref_rows]))
     descriptor = {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": "agreement",
@@ -264,7 +264,7 @@ def write(folder: Path, schema, header, rows, ref, ref_rows, layout="lf", dialec
         ],
     }
     path = folder / "datapackage.json"
-    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    write_file(path, json.dumps(descriptor))
     return path
 
 

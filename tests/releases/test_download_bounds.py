@@ -278,7 +278,7 @@ def test_an_index_of_another_package_is_refused_before_it_is_kept(wild_server, c
 @pytest.mark.parametrize(
     "body, says",
     [
-        ("[" * 400_000 + "]" * 400_000, "nested too deeply to be a release index"),
+        ("[" * 400_000 + "]" * 400_000, "nested too deeply to be read"),
         (
             '{"name": "energy-ties", ',
             "not valid JSON (line 1, column 25: Expecting property name enclosed in double quotes)",

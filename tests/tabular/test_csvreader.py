@@ -53,7 +53,7 @@ def read_back(path: Path) -> tuple[list[str] | None, dict[int, list[str]], list[
         return reader.labels, cells, sizes
 
 
-@settings(max_examples=150)
+@settings(max_examples=100)
 @given(
     table=tables(),
     path=st.sampled_from(sorted(PATHS)),

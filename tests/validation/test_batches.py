@@ -50,7 +50,7 @@ def has_quoted_crlf(generated) -> bool:
     return layout == "crlf" and any("\n" in cell for row in rows for cell in row)
 
 
-@settings(max_examples=150)
+@settings(max_examples=100)
 @given(generated=case(), block=st.sampled_from([1, 7, 32, 100]), py_rows=st.sampled_from([1, 2, 3]))
 def test_small_arrow_blocks_give_the_report_of_one_block(scratch, generated, block, py_rows):
     assume(not has_quoted_crlf(generated) and not bom_in_a_tiny_block(generated, block))
@@ -62,7 +62,7 @@ def test_small_arrow_blocks_give_the_report_of_one_block(scratch, generated, blo
     assert got[0] == expected[0]
 
 
-@settings(max_examples=150)
+@settings(max_examples=100)
 @given(generated=case(), dialect=st.sampled_from(PYTHON_DIALECTS), py_rows=st.sampled_from([1, 2, 3]))
 def test_small_python_batches_give_the_report_of_one_batch(scratch, generated, dialect, py_rows):
     path = write(scratch, *generated, dialect=dialect)

@@ -37,6 +37,17 @@ def table_schema(name: str) -> dict:
 
 
 @functools.cache
+def parsed_schema(name: str) -> Schema:
+    return Schema.from_descriptor(table_schema(name))
+
+
+@functools.cache
+def row_lists(name: str, max_size: int) -> st.SearchStrategy:
+    """Valid rows of the Table Schema (built once per resource: hypothesis then keeps what it learns of it)."""
+    return table_rows(parsed_schema(name), max_size=max_size)
+
+
+@functools.cache
 def json_validator(name: str):
     """The committed row schema's validator, the schema checked against its metaschema (once per resource)."""
     schema = json.loads((ROOT / "schemas" / "rows" / f"{name}.json").read_text())
@@ -52,7 +63,7 @@ def json_rows(name: str) -> st.SearchStrategy:
 
 
 def as_csv(name: str, rows: list[dict]) -> str:
-    schema = Schema.from_descriptor(table_schema(name))
+    schema = parsed_schema(name)
     return csv_text(schema.field_names, [[to_cell(r[f.name], f) for f in schema.fields] for r in rows])
 
 
@@ -76,8 +87,7 @@ def frictionless_errors(path: Path) -> list:
 @settings(max_examples=25)
 @given(data=st.data())
 def test_rows_from_the_table_schema_are_accepted_by_all(scratch, name, data):
-    schema = Schema.from_descriptor(table_schema(name))
-    rows = data.draw(table_rows(schema, max_size=4))
+    rows = data.draw(row_lists(name, 4))
     v = json_validator(name)
     for r in rows:
         assert not list(v.iter_errors(r)), r
@@ -134,8 +144,8 @@ def _break(row: dict, field, kind: str, pattern_breaker: str) -> dict:
 @settings(max_examples=20)
 @given(data=st.data())
 def test_broken_rows_are_rejected_by_both(scratch, name, data):
-    schema = Schema.from_descriptor(table_schema(name))
-    row = data.draw(table_rows(schema, max_size=1))[0]
+    schema = parsed_schema(name)
+    row = data.draw(row_lists(name, 1))[0]
     field_name, kind = data.draw(st.sampled_from(_mutations(schema)))
     field = schema.get(field_name)
     breaker = ""

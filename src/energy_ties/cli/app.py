@@ -9,6 +9,7 @@ a terminal and printed as plain lines when the output is piped.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import signal
 import sys
@@ -17,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from ..errors import EnergyTiesError
+from ..errors import EnergyTiesError, printable
 from .commands import (
     cmd_build_release,
     cmd_check_release,
@@ -105,7 +106,9 @@ def _release_commands(sub: Any) -> None:
         help="text (default), json (energy_ties/schemas/diff.json) or markdown (a CHANGELOG section)",
     )
     s.add_argument("--exit-code", action="store_true", help="exit 1 when the packages differ (as git diff)")
-    s.add_argument("--tolerance", type=float, default=0.0, metavar="X", help="numbers closer than X are equal")
+    s.add_argument(
+        "--tolerance", type=_tolerance, default=0.0, metavar="X", help="numbers closer than X (finite, >= 0) are equal"
+    )
     s.set_defaults(func=cmd_diff)
 
     s = sub.add_parser("check-release", help="refuse a version that does not match its changes")
@@ -155,6 +158,16 @@ def _download_options(s: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="give up downloading after this many seconds in all, retries included (ENERGY_TIES_TIMEOUT; default 60)",
     )
+
+
+def _tolerance(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: must be a finite number, zero or more")
+    return value
 
 
 def _positive(text: str) -> int:
@@ -218,7 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("ENERGY_TIES_DEBUG"):
             raise
         err.print(
-            f"energy-ties {args.command}: internal error: {type(exc).__name__}: {exc} "
+            f"energy-ties {args.command}: internal error: {type(exc).__name__}: {printable(str(exc))} "
             "(set ENERGY_TIES_DEBUG=1 for a traceback, and please report it)"
         )
         return 70

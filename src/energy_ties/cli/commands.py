@@ -9,8 +9,10 @@ a terminal and printed as plain lines when the output is piped.
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
+from ..errors import printable
 from .output import err, out, print_table
 
 # Each command imports what it needs when it runs, so that ``energy-ties --help`` starts without Arrow.
@@ -28,8 +30,8 @@ def cmd_info(args: argparse.Namespace) -> int:
             rows.append([r.name, str(len(frame)) if frame is not None else "-", r.label])
         version = pkg.version or "(none)"
         if out.is_terminal:
-            out.print(str(pkg.descriptor.get("title") or pkg.descriptor.get("name")), style="bold")
-        print(f"package {pkg.descriptor.get('name')} version {version} (library {library_version()})")
+            out.print(printable(str(pkg.descriptor.get("title") or pkg.descriptor.get("name"))), style="bold")
+        print(printable(f"package {pkg.descriptor.get('name')} version {version} (library {library_version()})"))
         print(f"descriptor {pkg.descriptor_path}")
         print_table("resources", ["resource", "rows", "file"], rows)
     return 0
@@ -59,15 +61,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 where = ":".join(
                     x for x in (e.resource or "package", "" if e.row is None else str(e.row), e.field or "") if x
                 )
-                print(f"{where}: {e.type}: {e.message}")
+                print(printable(f"{where}: {e.type}: {e.message}"))  # one line per error, whatever a name holds
     counted = ", ".join(f"{k} {v}" for k, v in report.rows.items())
     if report.valid:
         out.print(
-            f"valid: {report.package} (version {report.version}; rows: {counted}; checked: {', '.join(report.checked)})"
+            printable(
+                f"valid: {report.package} (version {report.version}; rows: {counted}; "
+                f"checked: {', '.join(report.checked)})"
+            )
         )
         return 0
     more = f" (showing {len(report.errors)})" if report.truncated else ""
-    out.print(f"invalid: {report.package}: {report.error_count} error(s){more}")
+    out.print(printable(f"invalid: {report.package}: {report.error_count} error(s){more}"))
     return 1
 
 
@@ -94,7 +99,7 @@ def cmd_verify_evidence(args: argparse.Namespace) -> int:
             return 1
         found, problems = verify_evidence(texts, sources, evidence)
         for p in problems:
-            print(f"{p.resource}:{p.row}:{p.field}: {p.type}: {p.message}")
+            print(printable(f"{p.resource}:{p.row}:{p.field}: {p.type}: {p.message}"))
         checked = sum(1 for e in evidence if e.get("source") in found)
         if problems:
             out.print(f"{len(problems)} problem(s); {checked} of {len(evidence)} spans checked")
@@ -106,18 +111,19 @@ def cmd_verify_evidence(args: argparse.Namespace) -> int:
 def cmd_schemas(args: argparse.Namespace) -> int:
     from ..datapackage.opening import open_package
     from ..datapackage.rowschema import row_schema_files
-    from ..files import write_text
+    from ..files import MAX_JSON_BYTES, read_text, write_text
 
     stale = []
     with open_package(args.path) as pkg:
         for _, target, text in row_schema_files(pkg):
-            if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            exists = os.path.lexists(target)
+            if not exists or read_text(target, root=pkg.root, limit=MAX_JSON_BYTES) != text:
                 stale.append(target)
                 if args.write:
-                    write_text(target, text)
+                    write_text(target, text, root=pkg.root)
     verb = "rewrote" if args.write else "out of date"
     for s in stale:
-        print(f"{verb}: {s}")
+        print(printable(f"{verb}: {s}"))
     if stale and not args.write:
         out.print("row JSON Schemas are out of date; run `energy-ties schemas --write`")
         return 1
@@ -163,12 +169,12 @@ def cmd_check_release(args: argparse.Namespace) -> int:
         f"{check.old_version} -> {check.new_version}: {check.actual_bump} bump; the changes need {check.required_bump}"
     )
     for r in check.diff.reasons if check.diff else []:
-        print("  " + r.line())
+        print(printable("  " + r.line()))
     if check.ok:
         out.print("release ok")
         return 0
     for p in check.problems:
-        print(f"refused: {p}")
+        print(printable(f"refused: {p}"))
     return 1
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from ..errors import printable
+
 out = Console(highlight=False, soft_wrap=True, markup=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 
 def print_table(title: str, columns: list[str], rows: list[list[str]]) -> None:
     """A rich table on a terminal, tab-separated lines otherwise."""
+    rows = [[printable(cell) for cell in r] for r in rows]  # a cell is data: it never breaks the line or the table
     if out.is_terminal:
         t = Table(title=title, show_lines=False)
         for c in columns:

@@ -16,11 +16,17 @@ from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from ..errors import ArchiveError
+from ..files import open_regular
 
 #: Default ceiling on the total unpacked size of one archive.
 MAX_UNPACKED_BYTES = 2 * 1024**3
 #: Default ceiling on the number of entries of one archive.
 MAX_ENTRIES = 10_000
+#: Largest ratio of unpacked to compressed size accepted for one entry: deflate cannot exceed about 1032,
+#: repetitive CSV compresses 10 to 50 times, and a run of NUL bytes (a zip bomb) about 1000 times.
+MAX_RATIO = 200
+#: Below this many unpacked bytes an entry's ratio is not checked (tiny files compress oddly).
+RATIO_FLOOR = 16 << 20
 #: Timestamp written into every entry of a reproducible archive (the zip epoch).
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 _CHUNK = 1 << 16
@@ -42,6 +48,15 @@ def safe_member_path(name: str, archive: str) -> PurePosixPath | None:
     return PurePosixPath(*parts)
 
 
+def _check_ratio(info: zipfile.ZipInfo, size: int, label: str) -> None:
+    """Refuse an entry that inflates beyond MAX_RATIO times its compressed size (past RATIO_FLOOR bytes)."""
+    if size > RATIO_FLOOR and size > MAX_RATIO * max(info.compress_size, 1):
+        raise ArchiveError(
+            f"{label}: entry {info.filename!r} inflates more than {MAX_RATIO} times its compressed size "
+            f"({info.compress_size} bytes); refusing to unpack a likely zip bomb"
+        )
+
+
 def _is_link(info: zipfile.ZipInfo) -> bool:
     mode = info.external_attr >> 16
     return stat.S_ISLNK(mode)
@@ -56,11 +71,13 @@ def unpack(archive: Path, dest: Path, *, max_bytes: int = MAX_UNPACKED_BYTES, ma
     only on success.
     """
     label = archive.name
+    fh = open_regular(archive, what=label)  # a FIFO or a device is refused, never waited on
     try:
-        zf = zipfile.ZipFile(archive)
-    except (zipfile.BadZipFile, OSError) as exc:
+        zf = zipfile.ZipFile(fh)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        fh.close()
         raise ArchiveError(f"{label}: not a readable zip archive ({exc})") from None
-    with zf:
+    with fh, zf:
         infos = zf.infolist()
         if len(infos) > max_entries:
             raise ArchiveError(f"{label}: {len(infos)} entries exceed the limit of {max_entries}")
@@ -72,6 +89,7 @@ def unpack(archive: Path, dest: Path, *, max_bytes: int = MAX_UNPACKED_BYTES, ma
                 raise ArchiveError(f"{label}: entry {info.filename!r} is a link; refusing to unpack")
             if rel is None:
                 continue
+            _check_ratio(info, info.file_size, label)
             declared += info.file_size
             plans.append((info, rel))
         if declared > max_bytes:
@@ -84,10 +102,13 @@ def unpack(archive: Path, dest: Path, *, max_bytes: int = MAX_UNPACKED_BYTES, ma
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
                 with zf.open(info) as src, open(target, "xb") as out:
+                    entry = 0
                     while True:
                         chunk = src.read(_CHUNK)
                         if not chunk:
                             break
+                        entry += len(chunk)
+                        _check_ratio(info, entry, label)  # the bytes produced, whatever the header claims
                         written += len(chunk)
                         if written > max_bytes:
                             raise ArchiveError(

@@ -8,6 +8,8 @@ errors themselves come from :mod:`energy_ties.datapackage.profiles`.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from ..tabular.constraints import SUPPORTED
 from ..tabular.schema import Schema
 from .findings import Error
@@ -17,7 +19,7 @@ from .profiles import profile_errors, profile_message
 
 def _repeated(names: list[str]) -> list[str]:
     """The names used more than once, sorted."""
-    return sorted({n for n in names if names.count(n) > 1})
+    return sorted(n for n, count in Counter(names).items() if count > 1)
 
 
 def check_package(pkg: Package) -> list[Error]:

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from ..errors import EnergyTiesError
-from ..files import write_text
+from ..files import read_text, write_text
 from ..tabular.schema import Field
 from .opening import open_package
 
@@ -92,7 +92,7 @@ def dictionary(path: str | os.PathLike | None = None) -> str:
 
 def update_readme(readme: Path, path: str | os.PathLike | None = None, *, write: bool) -> bool:
     """Whether the README's dictionary is stale; with ``write``, rewrite it (atomically)."""
-    text = readme.read_text(encoding="utf-8")
+    text = read_text(readme, root=readme.parent)
     if BEGIN not in text or END not in text:
         raise EnergyTiesError(f"{readme}: the data dictionary markers are missing")
     head, rest = text.split(BEGIN, 1)
@@ -101,5 +101,5 @@ def update_readme(readme: Path, path: str | os.PathLike | None = None, *, write:
     if new == text:
         return False
     if write:
-        write_text(readme, new)
+        write_text(readme, new, root=readme.parent)
     return True

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PackageReadError
+from ..tabular.jsonschemas import NONE as NO_REFERENCES
+from ..tabular.jsonschemas import References
 from ..tabular.schema import Schema
 
 
@@ -27,6 +29,7 @@ class Resource:
     schema_path: Path | None = None
     dialect: dict = field(default_factory=dict)
     problems: list[tuple[str, str]] = field(default_factory=list)
+    references: References = NO_REFERENCES  # where its jsonSchema constraints' $refs may lead
 
     @property
     def inline(self) -> Any:

@@ -14,6 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PackageReadError, UnsafePathError
+from ..files import is_regular
+from ..tabular.csvreader import MAX_COLUMNS
+from ..tabular.jsonschemas import References
 from ..tabular.schema import Schema
 from . import archive
 from .jsonio import read_json
@@ -44,10 +47,10 @@ def bundled_index_path() -> Path:
 
 def _find_descriptor(folder: Path, label: str) -> Path:
     direct = folder / DESCRIPTOR
-    if direct.is_file():
+    if os.path.lexists(direct):  # whatever it is: reading it says why it cannot be read (a FIFO, a link out...)
         return direct
-    subs = [p for p in folder.iterdir() if p.is_dir()]
-    if len(subs) == 1 and (subs[0] / DESCRIPTOR).is_file():
+    subs = [p for p in folder.iterdir() if p.is_dir() and not p.is_symlink()]
+    if len(subs) == 1 and os.path.lexists(subs[0] / DESCRIPTOR):
         return subs[0] / DESCRIPTOR
     raise PackageReadError(f"{label}: no {DESCRIPTOR} found")
 
@@ -115,10 +118,16 @@ def _resolve(root: Path, rel: Any, what: str, remote_dir: Path | None) -> Path:
     return resolve_inside(root, rel, what)
 
 
+def _too_wide(schema: dict) -> bool:
+    fields = schema.get("fields")
+    return isinstance(fields, list) and len(fields) > MAX_COLUMNS
+
+
 def _open_resource(root: Path, index: int, rd: dict, remote_dir: Path | None) -> Resource:
     given = rd.get("name")
     name = given if isinstance(given, str) else f"resource-{index + 1}"
     res = Resource(name=name, descriptor=rd)
+    res.references = References(root=root, base=root, allow_remote=remote_dir is not None)
     what = f"resource {name!r}"
     # data paths
     raw_paths = rd.get("path")
@@ -129,8 +138,10 @@ def _open_resource(root: Path, index: int, rd: dict, remote_dir: Path | None) ->
             except (UnsafePathError, PackageReadError) as exc:
                 res.problems.append(("scheme-error" if "remote" in str(exc) else "resource-error", str(exc)))
                 continue
-            if not path.is_file():
+            if not path.exists():
                 res.problems.append(("scheme-error", f"{what}: data file {rel!r} not found"))
+            elif not is_regular(path):
+                res.problems.append(("scheme-error", f"{what}: data file {rel!r} is not a regular file; refused"))
             res.paths.append(path)
     elif "data" not in rd:
         res.problems.append(("resource-error", f"{what}: has neither 'path' nor 'data'"))
@@ -142,10 +153,16 @@ def _open_resource(root: Path, index: int, rd: dict, remote_dir: Path | None) ->
         try:
             res.schema_path = _resolve(root, schema, f"{what} schema", remote_dir)
             schema = read_json(res.schema_path, f"{what} schema {schema!r}")
+            if not is_url(rd["schema"]):  # relative references start from the schema file's folder
+                res.references = References(root=root, base=res.schema_path.parent, allow_remote=remote_dir is not None)
         except PackageReadError as exc:
             res.problems.append(("schema-error", str(exc)))
             schema = None
-    if isinstance(schema, dict):
+    if isinstance(schema, dict) and _too_wide(schema):
+        if isinstance(rd.get("schema"), dict):  # inline: the descriptor itself is beyond what is read
+            raise PackageReadError(f"{what} schema: more than {MAX_COLUMNS} fields; refused")
+        res.problems.append(("schema-error", f"{what} schema: more than {MAX_COLUMNS} fields; refused"))
+    elif isinstance(schema, dict):
         res.schema_descriptor = schema
         res.schema = Schema.from_descriptor(schema)
     elif schema is not None:

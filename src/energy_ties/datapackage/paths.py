@@ -13,11 +13,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..errors import PackageReadError, UnsafePathError
+from ..errors import UnsafePathError
+from ..files import MAX_REMOTE_BYTES, confine, copy_url
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-#: Largest remote file fetched with ``allow_remote``.
-MAX_REMOTE_BYTES = 512 * 1024**2
 
 
 def is_url(path: str) -> bool:
@@ -35,26 +34,15 @@ def resolve_inside(root: Path, rel: Any, what: str) -> Path:
         raise UnsafePathError(f"{what}: absolute path {rel!r} refused; paths must be relative to the package")
     if ".." in unified.split("/"):
         raise UnsafePathError(f"{what}: path {rel!r} leaves the package folder ('..')")
-    target = (root / unified).resolve()
-    base = root.resolve()
-    if target != base and base not in target.parents:
-        raise UnsafePathError(f"{what}: path {rel!r} leads outside the package folder (through a link)")
-    return target
+    try:
+        return confine(root, root / unified, what)
+    except UnsafePathError:
+        raise UnsafePathError(f"{what}: path {rel!r} leads outside the package folder (through a link)") from None
 
 
 def fetch_remote(url: str, dest_dir: Path, what: str) -> Path:
-    """Download ``url`` into ``dest_dir`` (bounded in size) for ``allow_remote`` validation."""
-    import urllib.request  # here, not at the top: it is slow to import and only remote data needs it
-
+    """Download ``url`` into ``dest_dir`` for ``allow_remote`` validation: bounded in size and time (see files)."""
     target = dest_dir / f"remote-{len(list(dest_dir.iterdir()))}"
-    try:
-        with urllib.request.urlopen(url, timeout=60) as resp, open(target, "wb") as out:
-            total = 0
-            while chunk := resp.read(1 << 16):
-                total += len(chunk)
-                if total > MAX_REMOTE_BYTES:
-                    raise PackageReadError(f"{what}: remote file {url} is larger than {MAX_REMOTE_BYTES} bytes")
-                out.write(chunk)
-    except (OSError, ValueError) as exc:
-        raise PackageReadError(f"{what}: cannot fetch {url} ({exc})") from None
+    with open(target, "wb") as out:
+        copy_url(url, out, limit=MAX_REMOTE_BYTES, what=what)
     return target

@@ -183,7 +183,9 @@ def row_schema_files(pkg: Any) -> list[tuple[Any, Any, str]]:
 
     Only a Table Schema file in a ``tables/`` folder inside the package has a
     committed row schema: ``rows/NAME.json`` beside that folder. Anything else
-    is left out, so that no row schema is read or written outside the package.
+    is left out; the row schema path is given as it lies in the package, and is
+    read and written through :mod:`energy_ties.files` with the package as root,
+    so a ``rows`` folder that links outside is refused, never followed.
     """
     out = []
     root = pkg.root.resolve()

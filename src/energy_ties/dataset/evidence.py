@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from ..datapackage.findings import Error
+from ..errors import PackageReadError
+from ..files import MAX_TEXT_BYTES, is_regular, read_bytes
 
 #: Resources whose every row needs evidence.
 EVIDENCED = ("entities", "entity_aliases", "events", "event_participants", "claims", "quotes")
@@ -27,8 +29,12 @@ def load_texts(texts: Path, sources: list[dict[str, Any]]) -> tuple[dict[str, st
     if not texts.is_dir():
         return {}, [Error("source-text", "sources", None, None, f"{texts}: texts folder not found")]
     for p in sorted(texts.iterdir()):
-        if p.is_file():
-            raw = p.read_bytes()
+        if is_regular(p):  # FIFOs, devices and folders are skipped, never waited on
+            try:
+                raw = read_bytes(p, root=texts, limit=MAX_TEXT_BYTES)
+            except PackageReadError as exc:  # a link leading out of the folder, or a file too large
+                errors.append(Error("source-text", "sources", None, None, str(exc)))
+                continue
             try:
                 by_hash[hashlib.sha256(raw).hexdigest()] = raw.decode("utf-8")
             except UnicodeDecodeError:

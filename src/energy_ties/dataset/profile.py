@@ -8,6 +8,7 @@ text (see :mod:`energy_ties.dataset.tables`) and the package schema in
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..datapackage.findings import Error
@@ -38,7 +39,7 @@ class EnergyTiesProfile:
         result = ProfileResult(checked=["energy-ties-rules"])
         result.errors += missing_row_schemas(pkg)
         result.errors += check_package_schema(pkg)
-        t = {name: read_rows(pkg, name) for name in ("sources", *EVIDENCED, "evidence")}
+        t = {name: read_rows(pkg, name, result.errors) for name in ("sources", *EVIDENCED, "evidence")}
         for rule in (
             evidence_errors,
             date_errors,
@@ -67,7 +68,7 @@ def missing_row_schemas(pkg: Package) -> list[Error]:
             f"{committed.name}: the row JSON Schema of {res.name} is missing",
         )
         for res, committed, _ in row_schema_files(pkg)
-        if not committed.is_file()
+        if not os.path.lexists(committed)
     ]
 
 

@@ -14,6 +14,8 @@ by :mod:`energy_ties.diffing.rows`.
 
 from __future__ import annotations
 
+import json
+import math
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -39,8 +41,11 @@ def read_rows(pkg: Package) -> dict[str, pa.Table]:
 def diff_packages(a: Package, b: Package, tolerance: float = 0.0) -> Diff:
     """Compare two open packages; every EnergyTiesError comes out as a DiffError.
 
-    ``tolerance`` is an absolute tolerance for numbers: values closer than it are equal.
+    ``tolerance`` is an absolute tolerance for numbers: values closer than it are equal; it must be a
+    finite number, zero or more (a negative or NaN tolerance would make every number differ from itself).
     """
+    if not isinstance(tolerance, (int, float)) or not math.isfinite(tolerance) or tolerance < 0:
+        raise DiffError(f"tolerance must be a finite number, zero or more, not {tolerance!r}")
     try:
         return _diff(a, b, tolerance)
     except DiffError:
@@ -127,20 +132,27 @@ def _metadata(old: dict, new: dict, skip: set[str]) -> list[MetadataChange]:
             out.append(MetadataChange(k, "added", None, new[k]))
         elif k not in new:
             out.append(MetadataChange(k, "removed", old[k], None))
-        elif old[k] != new[k]:
+        elif not _same_json(old[k], new[k]):
             out.append(MetadataChange(k, "changed", old[k], new[k]))
     return out
+
+
+def _same_json(a: object, b: object) -> bool:
+    """Equal JSON values; a NaN (which Python's json reads) equals NaN."""
+    return a == b or json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
 
 def _same_content(a: pa.Table, b: pa.Table) -> bool:
     if a.schema.names != b.schema.names or a.num_rows != b.num_rows:
         return False
     try:
-        return a.sort_by([(c, "ascending") for c in a.schema.names if _sortable(a.schema.field(c).type)]).equals(
-            b.sort_by([(c, "ascending") for c in b.schema.names if _sortable(b.schema.field(c).type)])
-        )
+        a = a.sort_by([(c, "ascending") for c in a.schema.names if _sortable(a.schema.field(c).type)])
+        b = b.sort_by([(c, "ascending") for c in b.schema.names if _sortable(b.schema.field(c).type)])
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return a.equals(b)
+        pass
+    if a.schema != b.schema:
+        return False
+    return all(bool(np.all(equal_columns(a.column(c), b.column(c), 0.0))) for c in a.schema.names)
 
 
 def _sortable(t: pa.DataType) -> bool:
@@ -210,8 +222,8 @@ def _n(count: int, word: str) -> str:
 
 def _field_renames(old: Schema, new: Schema, a: pa.Table, b: pa.Table, key: list[str], tolerance: float) -> dict:
     """Removed fields whose values reappear, unchanged and with the same type, under an added field's name."""
-    removed = [f for f in old.fields if f.name not in new.field_names]
-    added = [f for f in new.fields if f.name not in old.field_names]
+    removed = [f for f in old.fields if f.name not in new.names]
+    added = [f for f in new.fields if f.name not in old.names]
     out: dict[str, str] = {}
     if not removed or not added or a.num_rows != b.num_rows:
         return out
@@ -228,8 +240,7 @@ def _field_renames(old: Schema, new: Schema, a: pa.Table, b: pa.Table, key: list
                     continue
                 same = equal_columns(joined[fo.name + "\x00old"], joined[fn.name + "\x00new"], tolerance)
             else:
-                same = a.column(fo.name).equals(b.column(fn.name))
-                same = np.array([same])
+                same = equal_columns(a.column(fo.name), b.column(fn.name), tolerance)
             if bool(np.all(same)):
                 out[fo.name] = fn.name
                 break

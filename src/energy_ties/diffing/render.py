@@ -10,6 +10,8 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
+from ..errors import printable
+
 if TYPE_CHECKING:
     from .model import Diff, ResourceDiff
 
@@ -25,7 +27,7 @@ def to_text(d: Diff) -> str:
         lines.append(f"{name}{extra}: {res.status}; rows +{n['added']} -{n['removed']} ~{n['modified']}")
     if not d.changed:
         lines.append("no differences")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)  # a name or value never breaks its line
 
 
 def to_markdown(d: Diff, date: str | None = None) -> str:
@@ -42,7 +44,7 @@ def to_markdown(d: Diff, date: str | None = None) -> str:
             out += [f"### {title}", ""] + [f"- {i}" for i in items] + [""]
     if not d.changed:
         out += ["No changes.", ""]
-    return "\n".join(out).rstrip() + "\n"
+    return "\n".join(printable(line) for line in out).rstrip() + "\n"
 
 
 def _resource_items(name: str, res: ResourceDiff, sections: dict[str, list[str]]) -> None:

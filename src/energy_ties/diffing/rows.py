@@ -62,16 +62,23 @@ def join(a: pa.Table, b: pa.Table, key: list[str], how: str) -> pa.Table:
     return joined.drop_columns([k for k in keys if k not in key])
 
 
+def same_value(u: object, v: object) -> bool:
+    """Python equality, except that NaN equals NaN: a value is the same as itself."""
+    return u == v or (isinstance(u, float) and isinstance(v, float) and u != u and v != v)
+
+
 def equal_columns(x: pa.ChunkedArray, y: pa.ChunkedArray, tolerance: float) -> np.ndarray:
-    """Elementwise typed equality (nulls equal nulls; numbers within ``tolerance``)."""
+    """Elementwise typed equality (nulls equal nulls, NaN equals NaN; numbers within ``tolerance``)."""
     if x.type != y.type:
         xs, ys = x.to_pylist(), y.to_pylist()
-        return np.array([u == v for u, v in zip(xs, ys)], bool)
+        return np.array([same_value(u, v) for u, v in zip(xs, ys)], bool)
     both_null = pc.and_(pc.is_null(x), pc.is_null(y))
     if tolerance and (pa.types.is_floating(x.type) or pa.types.is_integer(x.type)):
         eq = pc.less_equal(pc.abs(pc.subtract(pc.cast(x, pa.float64()), pc.cast(y, pa.float64()))), tolerance)
     else:
         eq = pc.equal(x, y)
+    if pa.types.is_floating(x.type):  # NaN is not equal to itself in IEEE arithmetic; a NaN cell is unchanged
+        eq = pc.or_(pc.fill_null(eq, False), pc.fill_null(pc.and_(pc.is_nan(x), pc.is_nan(y)), False))
     eq = pc.or_(both_null, pc.fill_null(eq, False))
     if isinstance(eq, pa.ChunkedArray):
         eq = eq.combine_chunks()
@@ -108,18 +115,20 @@ def _modified(
 ) -> list[RowChange]:
     """The matched rows (old and new, aligned) whose values differ, with each changed cell."""
     back = {v: k for k, v in renames.items()}
+    old_columns = set(olds.column_names)  # built once: column_names is a new list at every call
+    keys = set(key)
     changed_any = np.zeros(olds.num_rows, bool)
     per_field: list[tuple[str | None, str, np.ndarray]] = []
     for fname in fields:
-        if fname in key:
+        if fname in keys:
             continue
         oname = back.get(fname, fname)
-        if oname not in olds.column_names:  # an added field: any value is a change from "absent"
+        if oname not in old_columns:  # an added field: any value is a change from "absent"
             diff_mask = np.asarray(pc.is_valid(news[fname]).to_numpy(zero_copy_only=False), bool)
         else:
             diff_mask = ~equal_columns(olds[oname], news[fname], tolerance)
         if diff_mask.any():
-            per_field.append((oname if oname in olds.column_names else None, fname, diff_mask))
+            per_field.append((oname if oname in old_columns else None, fname, diff_mask))
             changed_any |= diff_mask
     rows_at = np.flatnonzero(changed_any)
     if not len(rows_at):
@@ -179,7 +188,8 @@ def _align_sorted(a: pa.Table, b: pa.Table, key: list[str]) -> tuple | None:
 def _rows_by_identity(rd: ResourceDiff, a: pa.Table, b: pa.Table, renames: dict[str, str]) -> None:
     """Without a primary key, rows are the same only if every value is: compare the two multisets of rows."""
     a = a.rename_columns([renames.get(c, c) for c in a.column_names])
-    common = [c for c in b.column_names if c in a.column_names]
+    old_names = set(a.column_names)  # once: column_names is a new list at every call
+    common = [c for c in b.column_names if c in old_names]
     if common != b.column_names or len(common) != len(a.column_names):
         # different fields: every row differs
         rd.removed, rd.added = a, b
@@ -206,5 +216,12 @@ def _rows_by_identity(rd: ResourceDiff, a: pa.Table, b: pa.Table, renames: dict[
     rd.added = b.take(pa.array(sorted(added), pa.int64()))
 
 
+class _NaN:
+    """Stands for NaN in a row's identity: every NaN is the same value (``float('nan') != float('nan')``)."""
+
+
+_NAN = _NaN()
+
+
 def _hashable(row: tuple) -> tuple:
-    return tuple(tuple(v) if isinstance(v, list) else v for v in row)
+    return tuple(tuple(v) if isinstance(v, list) else _NAN if isinstance(v, float) and v != v else v for v in row)

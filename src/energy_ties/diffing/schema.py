@@ -37,14 +37,15 @@ def schema_changes(name: str, old: Schema, new: Schema, reasons: list[Reason]) -
             reasons.append(Reason(bump, rule or kind, name, field, detail))
 
     old_names, new_names = old.field_names, new.field_names
+    old_set, new_set = old.names, new.names
     for f in old_names:
-        if f not in new_names:
+        if f not in new_set:
             add("field-removed", f, "major", "field removed")
     for f in new_names:
-        if f not in old_names:
+        if f not in old_set:
             add("field-added", f, "major", "field added" + (" (appended)" if f == new_names[-1] else ""))
-    common_old = [f for f in old_names if f in new_names]
-    common_new = [f for f in new_names if f in old_names]
+    common_old = [f for f in old_names if f in new_set]
+    common_new = [f for f in new_names if f in old_set]
     if common_old != common_new:
         add("fields-reordered", None, "major", "fields reordered", common_old, common_new)
     for fname in common_new:

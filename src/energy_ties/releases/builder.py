@@ -15,15 +15,16 @@ reports it (and any file the index does not name) until then.
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
+import os
+from pathlib import Path, PurePosixPath
 
-from ..datapackage.archive import reproducible_zip
+from ..datapackage.archive import MAX_UNPACKED_BYTES, reproducible_zip
 from ..datapackage.dictionary import dictionary
 from ..datapackage.jsonio import read_json
 from ..datapackage.opening import DESCRIPTOR, open_package
 from ..datapackage.paths import resolve_inside
 from ..errors import ReleaseError
-from ..files import write_bytes, write_text
+from ..files import MAX_MEMBER_BYTES, is_regular, read_bytes, read_text, write_bytes, write_text
 from ..validation.hooks import profile_files
 from .changelog import CHANGELOG, cut_changelog, release_date
 from .index import INDEX, RELEASES, archive_name, index_json, read_index
@@ -37,8 +38,13 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _archive_bytes(path: Path, root: Path) -> bytes:
+    """A released archive's bytes, read through the path policy (inside ``root``, a regular file, bounded)."""
+    return read_bytes(path, root=root, limit=MAX_UNPACKED_BYTES, what=str(path))
+
+
 def _descriptor(root: Path) -> dict:
-    descriptor = read_json(root / DESCRIPTOR)
+    descriptor = read_json(root / DESCRIPTOR, root=root)
     if not isinstance(descriptor, dict):
         raise ReleaseError(f"{root / DESCRIPTOR}: a data package descriptor must be a JSON object")
     return descriptor
@@ -54,14 +60,16 @@ def members(root: Path, descriptor: dict) -> list[str]:
             value = res.get(key)
             for rel in value if isinstance(value, list) else [value] if isinstance(value, str) else []:
                 path = resolve_inside(root, rel, f"{what} {key}")
-                if not path.is_file():
+                if not path.exists():
                     raise ReleaseError(f"{what} {key}: file {rel!r} not found")
                 found.add(path.relative_to(root.resolve()).as_posix())
-    found.update(p.relative_to(root).as_posix() for p in root.glob(ROW_SCHEMAS) if p.is_file())
+    # as they lie in the package: each is read through the path policy, so a link leading out is refused
+    found.update(p.relative_to(root).as_posix() for p in root.glob(ROW_SCHEMAS) if os.path.lexists(p))
     with open_package(root / DESCRIPTOR) as pkg:
         for rel in profile_files(pkg):
-            if (root / rel).is_file():
-                found.add(resolve_inside(root, rel, f"profile file {rel!r}").relative_to(root.resolve()).as_posix())
+            if os.path.lexists(root / rel):
+                resolve_inside(root, rel, f"profile file {rel!r}")
+                found.add(PurePosixPath(rel).as_posix())
     return sorted(found)
 
 
@@ -123,13 +131,10 @@ def release_files(root: Path) -> tuple[dict, str, dict[str, bytes]]:
     version = descriptor.get("version")
     if not is_version(version):
         raise ReleaseError(f"{root / DESCRIPTOR}: version {version!r} is not a semantic version X.Y.Z")
-    try:
-        changelog = (root / CHANGELOG).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ReleaseError(f"{root / CHANGELOG}: cannot be read ({exc.strerror})") from None
+    changelog = read_text(root / CHANGELOG, root=root)
     assert isinstance(version, str)  # is_version said so
     date = release_date(changelog, version, str(root / CHANGELOG))
-    entries = {m: (root / m).read_bytes() for m in members(root, descriptor)}
+    entries = {m: read_bytes(root / m, root=root, limit=MAX_MEMBER_BYTES, what=m) for m in members(root, descriptor)}
     entries["README.md"] = data_readme(root, descriptor, date).encode("utf-8")
     entries[CHANGELOG] = cut_changelog(changelog, version).encode("utf-8")
     return descriptor, date, entries
@@ -162,7 +167,7 @@ def build(root: Path, *, force: bool = False) -> tuple[dict, str]:
     releases = index["releases"] if index else []
     old: dict | None = next((r for r in releases if r["version"] == version), None)
     archive = folder / entry["file"]
-    if old == entry and archive.is_file() and sha256(archive.read_bytes()) == entry["sha256"]:
+    if old == entry and is_regular(archive) and sha256(_archive_bytes(archive, root)) == entry["sha256"]:
         return entry, "unchanged"
     replaced = old is not None and old["sha256"] != entry["sha256"]
     if old is not None and replaced and not force:
@@ -171,8 +176,8 @@ def build(root: Path, *, force: bool = False) -> tuple[dict, str]:
             f"{entry['sha256']}: released versions are immutable; bump the version in {DESCRIPTOR} "
             "(or pass --force to replace the release)"
         )
-    write_bytes(archive, data)
-    write_text(folder / INDEX, index_json(name, [r for r in releases if r["version"] != version] + [entry]))
+    write_bytes(archive, data, root=root)
+    write_text(folder / INDEX, index_json(name, [r for r in releases if r["version"] != version] + [entry]), root=root)
     return entry, "replaced" if replaced else "built"
 
 
@@ -204,10 +209,10 @@ def check(root: Path) -> list[str]:
             )
     for r in index["releases"]:
         path = folder / r["file"]
-        if not path.is_file():
+        if not os.path.lexists(path):
             problems.append(f"{path}: missing (version {r['version']} is in the index)")
             continue
-        data = path.read_bytes()
+        data = _archive_bytes(path, root)
         got = sha256(data)
         if len(data) != r["size"] or got != r["sha256"]:
             problems.append(

@@ -11,11 +11,28 @@ from .semver import is_version, version_key
 CHANGELOG = "CHANGELOG.md"
 _SECTION = re.compile(r"^## \[(?P<label>[^\]]+)\][^\S\n]*(?:-[^\S\n]*(?P<date>\S+))?[^\S\n]*$", re.M)
 _LINK = re.compile(r"^\[(?P<label>[^\]]+)\]:[^\S\n]+\S.*\n?", re.M)
+_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})", re.M)
+
+
+def _fenced(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the fenced code blocks (CommonMark: ``` or ~~~, closed by a fence as long)."""
+    spans = []
+    opened: re.Match | None = None
+    for m in _FENCE.finditer(text):
+        if opened is None:
+            opened = m
+        elif m["fence"][0] == opened["fence"][0] and len(m["fence"]) >= len(opened["fence"]):
+            spans.append((opened.start(), m.end()))
+            opened = None
+    if opened is not None:  # an unclosed fence runs to the end of the text
+        spans.append((opened.start(), len(text)))
+    return spans
 
 
 def _sections(text: str) -> tuple[str, list[tuple[str, str | None, str]]]:
     """The text above the first ``## [...]`` heading, and (label, date, section text) for each section."""
-    heads = list(_SECTION.finditer(text))
+    fences = _fenced(text)
+    heads = [h for h in _SECTION.finditer(text) if not any(a <= h.start() < b for a, b in fences)]
     if not heads:
         return text, []
     out = []
@@ -57,3 +74,15 @@ def cut_changelog(changelog: str, version: str) -> str:
 def changelog_sections(text: str) -> dict[str, str | None]:
     """Versions with a section in a Keep a Changelog text, and each section's date (or None)."""
     return {name: date for name, date, _ in _sections(text)[1] if name.lower() != "unreleased"}
+
+
+def section_problem(text: str, version: str) -> str | None:
+    """Why ``text`` has no usable section for ``version`` (a heading ``## [X.Y.Z] - YYYY-MM-DD``), or None.
+
+    The same test as :func:`release_date`, which build-release applies: what check-release accepts, it builds.
+    """
+    try:
+        release_date(text, version)
+    except ReleaseError as exc:
+        return str(exc).split(": ", 1)[1]
+    return None

@@ -15,7 +15,8 @@ from pathlib import Path
 from ..diffing.compare import diff_packages
 from ..diffing.model import BUMPS, Diff
 from ..errors import ReleaseError
-from .changelog import CHANGELOG, changelog_sections
+from ..files import read_text
+from .changelog import CHANGELOG, section_problem
 from .resolve import open_source
 from .semver import bump_between, is_version, version_key
 
@@ -55,10 +56,11 @@ def _check(d: Diff, root: Path) -> ReleaseCheck:
     reasons = "; ".join(r.label for r in d.reasons if r.bump == required)
     if version_key(new_v) < version_key(old_v):
         check.problems.append(f"version went down: {old_v} -> {new_v}")
-    elif new_v == old_v:
+    elif version_key(new_v) == version_key(old_v):
         if required != "none":
+            build = " (build metadata has no precedence)" if new_v != old_v else ""
             check.problems.append(
-                f"the package changed since {old_v} but its version did not: the changes need a "
+                f"the package changed since {old_v} but its version did not{build}: the changes need a "
                 f"{required} bump ({reasons})"
             )
         return check
@@ -67,8 +69,10 @@ def _check(d: Diff, root: Path) -> ReleaseCheck:
             f"{old_v} -> {new_v} is a {actual} bump, but the changes need a {required} bump ({reasons})"
         )
     changelog = root / CHANGELOG
-    if not changelog.is_file():
+    if not os.path.lexists(changelog):
         check.problems.append(f"{changelog}: no {CHANGELOG} beside the descriptor")
-    elif new_v not in changelog_sections(changelog.read_text(encoding="utf-8")):
-        check.problems.append(f"{changelog.name} has no section for {new_v} (expected a heading '## [{new_v}] - DATE')")
+        return check
+    problem = section_problem(read_text(changelog, root=root), new_v)  # unreadable or not UTF-8: exit 2
+    if problem is not None:
+        check.problems.append(f"{changelog.name}: {problem}")
     return check

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
@@ -57,9 +58,9 @@ def index_problems(index: Any) -> list[str]:
 
 def read_index(path: Path) -> dict | None:
     """The index at ``path`` (None when there is none yet); a ReleaseError when it is invalid."""
-    if not path.exists():
+    if not os.path.lexists(path):
         return None
-    index = read_json(path)
+    index = read_json(path, root=path.parent.parent)
     problems = index_problems(index)
     if problems:
         raise ReleaseError(f"{path}: not a valid release index: {problems[0]}")

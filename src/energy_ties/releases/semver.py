@@ -18,19 +18,22 @@ def is_version(text: Any) -> bool:
 
 
 def version_key(version: str) -> tuple:
-    """Sort key in semantic version precedence (pre-releases before the release, numbers numerically)."""
+    """Sort key in semantic version precedence (pre-releases before the release, numbers numerically).
+
+    Build metadata (``+...``) has no precedence (semver 2.0.0, item 10): ``1.0.0+fix`` has the key of ``1.0.0``.
+    """
     m = _SEMVER.match(version)
     if m is None:
         raise ValueError(f"{version!r} is not a semantic version")
-    major, minor, patch, pre, build = m.groups()
+    major, minor, patch, pre, _build = m.groups()
     pre_key: tuple = (
         (1,) if pre is None else (0, *((0, int(p), "") if p.isdigit() else (1, 0, p) for p in pre.split(".")))
     )
-    return int(major), int(minor), int(patch), pre_key, build or ""
+    return int(major), int(minor), int(patch), pre_key
 
 
 def bump_between(old: str, new: str) -> str:
-    """Which bump takes ``old`` to ``new``: major, minor, patch, or none (same or lower)."""
+    """Which bump takes ``old`` to ``new``: major, minor, patch, or none (same precedence, or lower)."""
     a, b = version_key(old), version_key(new)
     if b <= a:
         return "none"

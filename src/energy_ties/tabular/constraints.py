@@ -10,7 +10,6 @@ validator refuses.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -21,7 +20,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import columns
+from . import columns, jsonschemas, regex
+from .jsonschemas import NONE as NO_REFERENCES
+from .jsonschemas import References
 from .schema import Field
 from .values import reader, schema_value
 
@@ -51,8 +52,6 @@ _PY_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "gt": lambda a, b: a > b,
     "lt": lambda a, b: a < b,
 }
-# regex constructs whose meaning differs between RE2 and Python's re (Unicode classes, lookaround...)
-_NOT_RE2_SAFE = re.compile(r"\\[dDwWsSbBAZzG0-9]|\(\?[=!<P#]|\(\?[aiLmsux]")
 
 
 def _float_exact(value: Decimal) -> bool:
@@ -69,14 +68,15 @@ class FieldCheck:
     bounds: dict[str, Any] = dc_field(default_factory=dict)
     enum: list | None = None
     categories: list | None = None
-    pattern_re2: str | None = None
-    pattern_py: re.Pattern | None = None
+    pattern_re2: str | None = None  # anchored, for Arrow's RE2 over a column
+    pattern: Any = None  # the same, compiled by google-re2, for single values
     json_validator: Any = None
     python_mode: bool = False
     problems: list[str] = dc_field(default_factory=list)
 
     @classmethod
-    def build(cls, f: Field, number: int, required: bool) -> FieldCheck:
+    def build(cls, f: Field, number: int, required: bool, refs: References = NO_REFERENCES) -> FieldCheck:
+        """The checks of field ``f``; ``refs`` says where a ``jsonSchema`` constraint's references may lead."""
         supported = SUPPORTED.get(f.type, SUPPORTED["any"])
         cons = f.constraints
         order = [c for c in supported if (c == "required" and required) or (c != "required" and c in cons)]
@@ -92,25 +92,28 @@ class FieldCheck:
                 values = cons["enum"] if isinstance(cons["enum"], list) else []
                 fc.enum = [v for v in (schema_value(x, f) for x in values) if v is not None]
             elif name == "pattern":
-                pat = cons["pattern"]
-                try:
-                    fc.pattern_py = re.compile(pat)
-                except re.error as exc:
-                    fc.problems.append(f"constraint 'pattern' {pat!r} is not a valid regular expression ({exc})")
-                    continue
-                if not _NOT_RE2_SAFE.search(pat):
-                    fc.pattern_re2 = f"^(?:{pat})$"
+                fc._compile_pattern(cons["pattern"])
             elif name == "jsonSchema" and isinstance(cons.get("jsonSchema"), dict):
-                import jsonschema
-
-                cls_ = jsonschema.validators.validator_for(cons["jsonSchema"])
-                fc.json_validator = cls_(cons["jsonSchema"])
+                try:
+                    fc.json_validator = jsonschemas.validator(cons["jsonSchema"], refs)
+                except jsonschemas.SchemaProblem as exc:
+                    fc.problems.append(f"constraint 'jsonSchema': {exc}")
         if f.categories is not None and f.type in ("string", "integer", "number", "year", "boolean", "date"):
             fc.categories = [v for v in (schema_value(x, f) for x in f.categories) if v is not None]
         if f.type == "number":
             vals = list(fc.bounds.values()) + (fc.enum or []) + (fc.categories or [])
             fc.python_mode = not all(_float_exact(Decimal(v) if isinstance(v, int) else v) for v in vals)
         return fc
+
+    def _compile_pattern(self, pat: Any) -> None:
+        """The pattern for RE2 (linear time; see :mod:`energy_ties.tabular.regex`), or a problem saying why not."""
+        if not isinstance(pat, str):
+            self.problems.append(f"constraint 'pattern' {pat!r} is not a string")
+            return
+        try:
+            self.pattern_re2, self.pattern = regex.table_matcher(pat)
+        except regex.PatternError as exc:
+            self.problems.append(f"constraint 'pattern' {pat!r} is not a valid regular expression for RE2 ({exc})")
 
     # ---------------------------------------------------------------- vectorised
 
@@ -163,19 +166,17 @@ class FieldCheck:
             ok = pc.greater_equal(length, limit) if name == "minLength" else pc.less_equal(length, limit)
             return valid & ~columns.to_numpy_bool(ok)
         if name == "pattern":
-            if self.pattern_py is None:
+            if self.pattern is None:
                 return np.zeros(len(valid), bool)
-            if self.pattern_re2 is not None:
-                try:
-                    ok = pc.match_substring_regex(values, self.pattern_re2)
-                    return valid & ~columns.to_numpy_bool(ok)
-                except pa.ArrowInvalid:  # RE2 cannot compile it: fall back to Python's re
-                    self.pattern_re2 = None
-            idx = np.flatnonzero(valid)
-            texts = values.take(pa.array(idx)).to_pylist()
-            bad = np.zeros(len(valid), bool)
-            bad[idx] = [self.pattern_py.fullmatch(t) is None for t in texts]
-            return bad
+            try:
+                ok = pc.match_substring_regex(values, self.pattern_re2)
+                return valid & ~columns.to_numpy_bool(ok)
+            except pa.ArrowInvalid:  # Arrow's RE2 refuses what google-re2 took: match value by value, still RE2
+                idx = np.flatnonzero(valid)
+                texts = values.take(pa.array(idx)).to_pylist()
+                bad = np.zeros(len(valid), bool)
+                bad[idx] = [self.pattern.fullmatch(t) is None for t in texts]
+                return bad
         if name in ("enum", "categories"):
             allowed = (self.enum if name == "enum" else self.categories) or []
             if self.field.type == "number":
@@ -224,7 +225,7 @@ class FieldCheck:
         if name == "maxLength":
             return lambda v: len(v) <= cons["maxLength"]
         if name == "pattern":
-            pat = self.pattern_py
+            pat = self.pattern
             return None if pat is None else (lambda v: not isinstance(v, str) or pat.fullmatch(v) is not None)
         if name == "enum":
             allowed = self.enum or []

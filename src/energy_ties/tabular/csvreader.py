@@ -26,6 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from ..errors import PackageReadError
 from .batch import Batch, Ragged, SourceError, batch_from_rows, number_rows
 from .dialect import Dialect, declared_format
 from .source import TableSource, is_utf8, open_bytes
@@ -38,6 +39,12 @@ BLOCK_BYTES = 4 << 20
 MAX_BLOCK_BYTES = 1 << 30
 #: Rows per batch on the Python path.
 PY_BATCH_ROWS = 50_000
+#: Most columns a table (its header, or its schema) may have: the work per batch grows with the columns
+#: (300,000 took 3.6 GB), and this is four times the widest spreadsheet (16,384 columns) with room to spare.
+MAX_COLUMNS = 65_536
+#: Largest header record read: a header is parsed whole before Arrow's blocks start; 65,536 labels of
+#: 200 bytes each fit.
+MAX_HEADER_BYTES = 16 << 20
 csv.field_size_limit(1 << 30)
 
 
@@ -63,6 +70,12 @@ class TableReader:
 
     def batches(self) -> Iterator[Batch]:
         """Yield batches; sets ``labels`` first. Raises SourceError when the table cannot be read on."""
+        try:
+            yield from self._batches()
+        except PackageReadError as exc:  # a file refused by the path policy (not a regular file, a link out)
+            raise SourceError("source-error", str(exc)) from None
+
+    def _batches(self) -> Iterator[Batch]:
         if self.resource.inline is not None:
             yield from self._python_batches(self._inline_rows())
             return
@@ -172,6 +185,8 @@ class TableReader:
             head.append(r)
         if d.header_rows and not head:
             raise SourceError("source-error", "the source is empty")
+        for r in head:
+            check_width(r)
         # without a header the labels are empty, as frictionless has them: fields are taken by position
         self.labels = self._take_header(head) if d.header_rows else []
         width = self._data_width(self.labels)
@@ -192,17 +207,22 @@ class TableReader:
     # -- Arrow path
 
     def _read_header_width(self) -> list[str]:
-        """Parse the first record with Python's csv to learn the header (quoted newlines and all)."""
+        """Parse the first record with Python's csv to learn the header (quoted newlines and all), reading at
+        most MAX_HEADER_BYTES of the file."""
         with open_bytes(self.resource) as raw:
-            # undecodable bytes are kept as surrogates: only those inside the header itself are an error here;
-            # Arrow reports any later ones with their row
-            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="", errors="surrogateescape")
-            try:
-                first = next(csv.reader(text, **self.dialect.python()), [])
-            except csv.Error as exc:
-                raise SourceError("source-error", f"CSV cannot be parsed: {exc}", 1) from None
-            finally:
-                text.detach()
+            prefix = raw.read(MAX_HEADER_BYTES + 1)
+        # undecodable bytes are kept as surrogates: only those inside the header itself are an error here;
+        # Arrow reports any later ones with their row
+        text = io.TextIOWrapper(io.BytesIO(prefix), encoding="utf-8-sig", newline="", errors="surrogateescape")
+        records = csv.reader(text, **self.dialect.python())
+        try:
+            first = next(records, [])
+            complete = len(prefix) <= MAX_HEADER_BYTES or next(records, None) is not None
+        except csv.Error as exc:
+            raise SourceError("source-error", f"CSV cannot be parsed: {exc}", 1) from None
+        if not complete:  # the first record runs past the bytes read
+            raise SourceError("source-error", f"the header is larger than {MAX_HEADER_BYTES} bytes", 1)
+        check_width(first)
         if any(_SURROGATE.search(label) for label in first):
             raise SourceError("encoding-error", "the header is not valid UTF-8", 1)
         return first
@@ -302,6 +322,12 @@ class TableReader:
         order = np.argsort(merged_rows, kind="stable")
         take = pa.array(order)
         return Batch([c.take(take) for c in merged_cols], merged_rows[order], extra.ragged)
+
+
+def check_width(labels: list[str]) -> None:
+    """A SourceError for a header of more than MAX_COLUMNS columns."""
+    if len(labels) > MAX_COLUMNS:
+        raise SourceError("source-error", f"the header has {len(labels)} columns, more than {MAX_COLUMNS}", 1)
 
 
 def _arrow_options(d: Dialect, names: list[str], block_bytes: int, on_invalid: Any) -> tuple:

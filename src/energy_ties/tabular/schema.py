@@ -8,6 +8,7 @@ schemas through this one model, so a property such as field-level
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 DEFAULT_TRUE = ("true", "True", "TRUE", "1")
@@ -121,11 +122,20 @@ class Schema:
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
 
-    def get(self, name: str) -> Field | None:
+    @cached_property
+    def names(self) -> frozenset[str]:
+        """The field names, as a set: membership in constant time, whatever the number of fields."""
+        return frozenset(f.name for f in self.fields)
+
+    @cached_property
+    def _by_name(self) -> dict[str, Field]:
+        out: dict[str, Field] = {}
         for f in self.fields:
-            if f.name == name:
-                return f
-        return None
+            out.setdefault(f.name, f)  # a name given twice: its first field, as a scan would find
+        return out
+
+    def get(self, name: str) -> Field | None:
+        return self._by_name.get(name)
 
     @classmethod
     def from_descriptor(cls, d: dict) -> Schema:

@@ -6,6 +6,8 @@ import io
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from ..files import open_regular
+from .jsonschemas import References
 from .schema import Schema
 
 
@@ -38,6 +40,11 @@ class TableSource(Protocol):
         """How errors name the table: its file names, or its name."""
         ...
 
+    @property
+    def references(self) -> References:
+        """Where the references of its ``jsonSchema`` constraints may lead (inside its package)."""
+        ...
+
 
 class ChainedFiles(io.RawIOBase):
     """Several files read as one byte stream (a resource whose ``path`` is a list)."""
@@ -54,7 +61,7 @@ class ChainedFiles(io.RawIOBase):
             if self._fh is None:
                 if not self._paths:
                     return 0
-                self._fh = open(self._paths.pop(0), "rb")
+                self._fh = open_regular(self._paths.pop(0))
             n = self._fh.readinto(buf)
             if n:
                 return n
@@ -72,6 +79,8 @@ def is_utf8(encoding: str) -> bool:
 
 
 def open_bytes(resource: TableSource) -> IO[bytes]:
+    """The table's bytes, its files read in turn; each must be a regular file (a FIFO or a device never blocks
+    the read: see :mod:`energy_ties.files`)."""
     if len(resource.paths) == 1:
-        return open(resource.paths[0], "rb")
+        return open_regular(resource.paths[0])
     return io.BufferedReader(ChainedFiles(resource.paths), buffer_size=1 << 20)

@@ -5,6 +5,7 @@ Exactly as frictionless's Header does it, with the v2 ``fieldsMatch`` modes.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from ..tabular.schema import Field, Schema
@@ -97,16 +98,26 @@ def _missing_labels(p: _Pairing) -> None:
         p.err("missing-label", len(p.labels) + 1 + offset, f.name, f'there is a missing label for field "{f.name}"')
 
 
+#: Earlier positions a duplicate-label message lists: a header repeating one label 300,000 times would
+#: otherwise make messages, and the time to write them, grow with the square of its width.
+SHOWN_POSITIONS = 20
+
+
 def _wrong_labels(p: _Pairing) -> None:
     """Blank, duplicate and incorrect labels, for fields taken by position."""
     labels = p.labels
+    positions: dict[str, list[int]] = {}  # each label's positions so far (for duplicates), in one pass
+    for number, label in enumerate(labels, start=1):
+        positions.setdefault(label, []).append(number)
     for number, (f, label) in enumerate(zip(p.schema.fields, labels), start=1):
         if not label:
             p.err("blank-label", number, f.name, f'label of field "{f.name}" is blank')
             continue
-        seen = [i for i, x in enumerate(labels[: number - 1], start=1) if x == label]
-        if seen:
-            where = ", ".join(map(str, seen))
+        seen = positions[label]
+        earlier = bisect.bisect_left(seen, number)
+        if earlier:
+            shown = seen[: min(earlier, SHOWN_POSITIONS)]
+            where = ", ".join(map(str, shown)) + (", ..." if earlier > len(shown) else "")
             p.err("duplicate-label", number, f.name, f'label "{label}" is duplicated at position "{where}"', label)
         elif label != f.name:
             p.err("incorrect-label", number, f.name, f'label "{label}" does not match the field name "{f.name}"', label)
@@ -115,12 +126,13 @@ def _wrong_labels(p: _Pairing) -> None:
 def _handlers(p: _Pairing) -> list[Field]:
     """The field each column is read as: its own, or an ``any`` field named after an unmatched label."""
     names_used: set[str] = set()
+    schema_names = p.schema.names
     handlers = []
     for i, label in enumerate(p.labels):
         f = p.matching(i, label)
         if f is None:
             name, k = label, 2
-            while name in names_used or any(x.name == name for x in p.schema.fields):
+            while name in names_used or name in schema_names:
                 name, k = f"{label}{k}", k + 1
             f = Field(name=name, type="any", missing_values=p.schema.missing_values)
         names_used.add(f.name)

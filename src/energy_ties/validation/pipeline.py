@@ -17,6 +17,8 @@ from ..datapackage.findings import Error
 from ..datapackage.model import Package
 from ..datapackage.opening import open_package
 from ..datapackage.rowschema import row_schema_files
+from ..errors import PackageReadError
+from ..files import MAX_JSON_BYTES, read_text
 from .hooks import chosen
 from .keychecks import check_foreign_key
 from .ordering import order_cell_errors
@@ -135,7 +137,14 @@ def check_row_schemas(pkg: Package) -> list[Error]:
     """Committed row JSON Schemas (``.../rows/NAME.json`` beside ``.../tables/NAME.json``) must be current."""
     out = []
     for res, committed, expected in row_schema_files(pkg):
-        if committed.is_file() and committed.read_text(encoding="utf-8") != expected:
+        if not os.path.lexists(committed):
+            continue
+        try:
+            text = read_text(committed, root=pkg.root, limit=MAX_JSON_BYTES, what=f"schemas/rows/{committed.name}")
+        except PackageReadError as exc:
+            out.append(Error("schema-error", res.name, None, None, str(exc)))
+            continue
+        if text != expected:
             out.append(
                 Error(
                     "row-schema-mismatch",

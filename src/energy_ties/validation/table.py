@@ -50,8 +50,10 @@ def check_table(
         for batch in reader.batches():
             if header is None:
                 header = _start(reader, schema, name, collector)
+                refs = resource.references
                 checks = [
-                    FieldCheck.build(f, n, f.required or f.name in pk) for f, n in zip(header.handlers, header.numbers)
+                    FieldCheck.build(f, n, f.required or f.name in pk, refs)
+                    for f, n in zip(header.handlers, header.numbers)
                 ]
                 for fc in checks:
                     for problem in fc.problems:
