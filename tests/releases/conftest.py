@@ -19,8 +19,7 @@ import pytest
 
 from energy_ties.cli import main
 from energy_ties.releases.index import index_json
-
-ROOT = Path(__file__).resolve().parents[2]
+from helpers import ROOT
 
 
 class Handler(SimpleHTTPRequestHandler):
