@@ -97,7 +97,15 @@ def unpack(archive: Path, dest: Path, *, max_bytes: int = MAX_UNPACKED_BYTES, ma
                         out.write(chunk)
             except FileExistsError:
                 raise ArchiveError(f"{label}: entry {info.filename!r} appears twice") from None
-            except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
+            except (
+                zipfile.BadZipFile,
+                zipfile.LargeZipFile,
+                EOFError,
+                OSError,
+                RuntimeError,
+                NotImplementedError,
+            ) as exc:
+                # RuntimeError: an encrypted entry; NotImplementedError: a compression method zipfile lacks
                 raise ArchiveError(f"{label}: entry {info.filename!r} is corrupt ({exc})") from None
 
 

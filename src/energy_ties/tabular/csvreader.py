@@ -99,8 +99,9 @@ class TableReader:
     def _text_rows(self) -> Iterator[list[str]]:
         enc = self.resource.encoding
         try:
-            codecs.lookup(enc)
-        except LookupError:
+            if not codecs.lookup(enc)._is_text_encoding:  # e.g. "zlib", "base64"
+                raise LookupError(enc)
+        except (LookupError, ValueError):
             raise SourceError("encoding-error", f"unknown encoding {enc!r}") from None
         utf8 = is_utf8(enc)
         raw = open_bytes(self.resource)
@@ -119,6 +120,8 @@ class TableReader:
             raise SourceError(
                 "encoding-error", f"cannot decode as {self.resource.encoding}: {exc.reason}", row + 1
             ) from None
+        except UnicodeError as exc:  # e.g. "UTF-16 stream does not start with BOM": frictionless's source-error
+            raise SourceError("source-error", f"cannot decode as {self.resource.encoding}: {exc}") from None
         except csv.Error as exc:
             raise SourceError("source-error", f"CSV cannot be parsed: {exc}", row + 1) from None
         finally:

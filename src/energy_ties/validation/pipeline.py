@@ -89,7 +89,7 @@ def _check_tables(pkg: Package, collector: Collector, block_bytes: int | None) -
     wanted = _wanted_keys(pkg)
     results: dict[str, TableResult] = {}
     for res in pkg.resources:
-        if res.problems or res.schema is None:
+        if res.problems or not res.is_table:
             continue
         results[res.name] = check_table(res, collector, wanted[res.name], block_bytes)
     _check_references(pkg, results, collector)
