@@ -831,7 +831,22 @@ table("schemaless-ragged", C2, "a,b\n1,2,3\n4\n", None, res=T)
 table("schemaless-blank-row", C2, "a,b\n1,2\n,\n3,4\n", None, res=T)
 table("schemaless-encoding-error", C2, b"a,b\n1,\xff\n", None, res={**T, "encoding": "utf-8"}, compare="types")
 table("schemaless-no-type-csv-ragged", C2, "a,b\n1,2,3\n", None)
-table("schemaless-gzip-named-csv", C2, gz("a,b\n1,2\n"), None, res=T, compare="verdict")
+TABULAR_QUOTE = (
+    "If the `path` property is used for providing data than it `MUST` contain [Tabular Data]"
+    "(/standard/glossary/#tabular-data)."
+)
+table(
+    "schemaless-gzip-named-csv",
+    C2,
+    gz("a,b\n1,2\n"),
+    None,
+    res=T,
+    compare="v2",
+    valid=False,
+    quote=TABULAR_QUOTE,
+    page=DR,
+    note="frictionless reads the gzip bytes as text and finds nothing wrong; they are not tabular data",
+)
 table("schemaless-zip-named-csv", C2, zipped({"t.csv": "a,b\n1,2\n"}), None, res=T, compare="verdict")
 table("schema-gzip-named-csv", C2, gz(OK_CSV), INT, compare="verdict")
 # --- bytes and hash are compared with the file

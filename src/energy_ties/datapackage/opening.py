@@ -195,7 +195,9 @@ def _open_schema(res: Resource, root: Path, index: int, remote_dir: Path | None)
     if isinstance(schema, dict):
         res.schema_descriptor = schema
         res.schema = Schema.from_descriptor(schema)
-        res.problems += parts.schema_problems(schema, base)
+        blocking, unused = parts.schema_problems(schema, base)
+        res.problems += blocking
+        res.notes += unused
 
 
 def _open_dialect(res: Resource, root: Path, index: int, remote_dir: Path | None) -> None:

@@ -131,17 +131,21 @@ def property_of(message: str, index: int) -> str:
 # ---------------------------------------------------------------- a schema and its fields
 
 
-def schema_problems(schema: dict, base: str) -> list[Problem]:
+def schema_problems(schema: dict, base: str) -> tuple[list[Problem], list[Problem]]:
     """Problems of a Table Schema: of the schema's properties (schema-error), of each field (field-error), and
-    what the profile cannot say (keys naming fields, constraints the type supports)."""
+    what the profile cannot say. Two lists: those that keep a reader from using the schema, and those that
+    nothing reads (keys naming no field, constraints the type does not support: they are not applied)."""
     out = _profile("schema", schema, "schema-error", base)
+    unused: list[Problem] = []
     fields = schema.get("fields")
     for i, fd in enumerate(fields if isinstance(fields, list) else []):
         if isinstance(fd, dict):
-            out += field_problems(fd, f"{base}/fields/{i}" if base.startswith("/") else f"{base}: /fields/{i}")
+            where = f"{base}/fields/{i}" if base.startswith("/") else f"{base}: /fields/{i}"
+            out += field_problems(fd, where)
+            unused += _unsupported(fd, where)
     if not out:
-        out += _consistency(Schema.from_descriptor(schema))
-    return out
+        unused += _consistency(Schema.from_descriptor(schema))
+    return out, unused
 
 
 def field_problems(fd: dict, base: str) -> list[Problem]:
@@ -161,14 +165,19 @@ def field_problems(fd: dict, base: str) -> list[Problem]:
         if len(set(seen)) != len(seen):
             # Table Schema v2: "an array of unique values or ... of objects, each with a unique value property"
             out.append(("field-error", f"{base}/categories: the categories must be unique"))
-    constraints = fd.get("constraints")
-    allowed = {*SUPPORTED.get(ftype or "any", SUPPORTED["any"]), "unique"}
-    for name in constraints if isinstance(constraints, dict) else {}:
-        if name not in allowed:
-            out.append(
-                ("field-error", f'{base}/constraints: constraint "{name}" is not supported by type "{ftype or "any"}"')
-            )
     return out
+
+
+def _unsupported(fd: dict, base: str) -> list[Problem]:
+    """Constraints the field's type does not support (frictionless's field-error; they are not applied)."""
+    ftype = fd.get("type") if isinstance(fd.get("type"), str) else "any"
+    constraints = fd.get("constraints")
+    allowed = {*SUPPORTED.get(ftype, SUPPORTED["any"]), "unique"}
+    return [
+        ("field-error", f'{base}/constraints: constraint "{name}" is not supported by type "{ftype}"')
+        for name in (constraints if isinstance(constraints, dict) else {})
+        if name not in allowed and ftype in SUPPORTED
+    ]
 
 
 def _consistency(schema: Schema) -> list[Problem]:

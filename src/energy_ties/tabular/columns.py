@@ -143,6 +143,8 @@ def _cast_all(raw: pa.Array, missing: np.ndarray, to: pa.DataType) -> pa.Array |
     is valid; on failure the caller sorts canonical cells from the rest.
     """
     present = _null_where(raw, missing) if missing.any() else raw
+    if pa.types.is_integer(to) and pc.any(pc.match_substring(present, "x", ignore_case=True)).as_py():
+        return None  # Arrow reads "0x10" as hexadecimal (and "0xFFFFFFFFFFFFFFFF" as -1); Python's int does not
     try:
         values = pc.cast(present, to)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):

@@ -28,6 +28,7 @@ import pyarrow.csv as pacsv
 
 from .batch import Batch, Ragged, SourceError, batch_from_rows, number_rows
 from .dialect import Dialect, declared_format
+from .sniff import compressed, part
 from .source import TableSource, is_utf8, open_bytes
 
 __all__ = ["Batch", "Ragged", "SourceError", "TableReader", "TableSource"]
@@ -71,8 +72,13 @@ class TableReader:
             raise SourceError("format-error", f"format {fmt or suffix!r} is not supported (CSV and TSV are)")
         if self._is_empty():
             raise SourceError("source-error", "the source is empty")
+        for path in self.resource.paths:
+            kind = compressed(path)
+            if kind is not None:
+                raise SourceError("encoding-error", f"{path.name} holds {kind}-compressed data, not text", 1)
         if (
-            self.dialect.arrow_ok
+            len(self.resource.paths) == 1
+            and self.dialect.arrow_ok
             and is_utf8(self.resource.encoding)
             and not (self.empty_lines_matter and self._has_empty_line())
         ):
@@ -103,13 +109,29 @@ class TableReader:
                 raise LookupError(enc)
         except (LookupError, ValueError):
             raise SourceError("encoding-error", f"unknown encoding {enc!r}") from None
+        # the first rows of each part after the first are that part's header (as frictionless reads them)
+        skip = max(self.dialect.header_rows, default=0)
+        sources = [self.resource] if len(self.resource.paths) < 2 else [part(p) for p in self.resource.paths]
+        row = 0
+        for i, source in enumerate(sources):
+            for cells in self._source_rows(source, row, enc):
+                if i and skip:
+                    skip -= 1
+                    continue
+                row += 1
+                yield cells
+            skip = max(self.dialect.header_rows, default=0)
+
+    def _source_rows(self, source: Any, row: int, enc: str) -> Iterator[list[str]]:
+        """The records of one file (or of all, chained); ``row`` the number of records before it."""
         utf8 = is_utf8(enc)
-        raw = open_bytes(self.resource)
         # for UTF-8, bad bytes become surrogates so that the row holding them can be named
         text = io.TextIOWrapper(
-            raw, encoding="utf-8-sig" if utf8 else enc, newline="", errors="surrogateescape" if utf8 else "strict"
+            open_bytes(source),
+            encoding="utf-8-sig" if utf8 else enc,
+            newline="",
+            errors="surrogateescape" if utf8 else "strict",
         )
-        row = 0
         try:
             for cells in csv.reader(text, **self.dialect.python()):
                 row += 1
