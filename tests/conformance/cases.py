@@ -21,9 +21,10 @@ exception other than an unreadable-input error out of the library).
 odd descriptors), "2" (v2 rules missed), "3" (inputs frictionless reads and we
 cannot), or "agree" (plain cases the baseline should already get right).
 
-The module also holds the helpers both the catalogue runner and the pytest
-module use: ``theirs`` (frictionless's errors), ``ours_from_report`` /
-``ours_from_json`` (energy-ties's) and ``judge``.
+The module also holds the helpers test_conformance.py uses: ``theirs``
+(frictionless's errors), ``ours_from_report`` / ``ours_from_errors``
+(energy-ties's) and ``judge``. Class 3 cases build their files lazily (the
+spreadsheet writers openpyxl and ezodf are imported only when a case is built).
 """
 
 from __future__ import annotations
@@ -32,14 +33,12 @@ import gzip
 import hashlib
 import io
 import json
-import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
 V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
 V1 = "https://datapackage.org/profiles/1.0/datapackage.json"
 
@@ -201,15 +200,8 @@ def encrypted_zip(entries: dict[str, str | bytes]) -> bytes:
     return bytes(data)
 
 
-def _deps() -> None:
-    deps = HERE / ".deps"
-    if deps.is_dir() and str(deps) not in sys.path:
-        sys.path.append(str(deps))
-
-
 def xlsx(rows: list[list[Any]]) -> Callable[[], bytes]:
     def make() -> bytes:
-        _deps()
         import openpyxl
 
         wb = openpyxl.Workbook()
@@ -225,7 +217,6 @@ def xlsx(rows: list[list[Any]]) -> Callable[[], bytes]:
 
 def ods(rows: list[list[Any]]) -> Callable[[], bytes]:
     def make() -> bytes:
-        _deps()
         import tempfile
 
         import ezodf

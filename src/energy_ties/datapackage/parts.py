@@ -52,11 +52,13 @@ def _where(base: str, path: Any) -> str:
     return f"{base}{inner}" if base.startswith("/") or not base else f"{base}: {inner}"
 
 
-def _profile(kind: str, instance: Any, error_type: str, base: str) -> list[Problem]:
+def _profile(kind: str, instance: Any, error_type: str, base: str, harmless: list | None = None) -> list[Problem]:
+    """The part's profile errors; those no reader minds (an item given twice) go to ``harmless`` when given."""
     out = []
     for err in part_errors(kind, instance):
         best = best_match(err)
-        out.append((error_type, f"{_where(base, best.absolute_path)}: {clip(best.message)}"))
+        problem = (error_type, f"{_where(base, best.absolute_path)}: {clip(best.message)}")
+        (harmless if harmless is not None and best.validator == "uniqueItems" else out).append(problem)
     return out
 
 
@@ -134,9 +136,10 @@ def property_of(message: str, index: int) -> str:
 def schema_problems(schema: dict, base: str) -> tuple[list[Problem], list[Problem]]:
     """Problems of a Table Schema: of the schema's properties (schema-error), of each field (field-error), and
     what the profile cannot say. Two lists: those that keep a reader from using the schema, and those that
-    nothing reads (keys naming no field, constraints the type does not support: they are not applied)."""
-    out = _profile("schema", schema, "schema-error", base)
+    change nothing a reader does (keys naming no field or given twice, constraints the type does not support:
+    they are not applied)."""
     unused: list[Problem] = []
+    out = _profile("schema", schema, "schema-error", base, unused)
     fields = schema.get("fields")
     for i, fd in enumerate(fields if isinstance(fields, list) else []):
         if isinstance(fd, dict):

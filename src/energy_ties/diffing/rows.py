@@ -64,7 +64,7 @@ def join(a: pa.Table, b: pa.Table, key: list[str], how: str) -> pa.Table:
 
 def equal_columns(x: pa.ChunkedArray, y: pa.ChunkedArray, tolerance: float) -> np.ndarray:
     """Elementwise typed equality (nulls equal nulls; numbers within ``tolerance``)."""
-    if x.type != y.type:
+    if x.type != y.type or pa.types.is_nested(x.type):  # Arrow has no equality kernel for lists (list fields)
         xs, ys = x.to_pylist(), y.to_pylist()
         return np.array([u == v for u, v in zip(xs, ys)], bool)
     both_null = pc.and_(pc.is_null(x), pc.is_null(y))
