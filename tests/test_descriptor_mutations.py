@@ -119,7 +119,7 @@ def mutated(draw) -> dict:
         action = draw(st.sampled_from(["replace", "replace", "delete", "add"]))
         if action == "add":
             place = draw(st.sampled_from(_containers(descriptor)))
-            _get(descriptor, place)[draw(st.sampled_from(KEYS))] = draw(st.sampled_from(ODD))
+            _get(descriptor, place)[draw(st.sampled_from(KEYS))] = copy.deepcopy(draw(st.sampled_from(ODD)))
             continue
         places = _places(descriptor)
         if not places:

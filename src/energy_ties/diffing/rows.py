@@ -21,9 +21,10 @@ from .model import ResourceDiff, RowChange
 
 def row_key(old: Schema, new: Schema) -> list[str]:
     """Match rows on the primary key; if it changed, on the old one where the new data still holds it."""
-    if old.primary_key and tuple(old.primary_key) == tuple(new.primary_key):
+    held = set(old.field_names) & set(new.field_names)  # a key naming no field (an invalid schema) matches nothing
+    if old.primary_key and tuple(old.primary_key) == tuple(new.primary_key) and set(new.primary_key) <= held:
         return list(new.primary_key)
-    if old.primary_key and set(old.primary_key) <= set(new.field_names):
+    if old.primary_key and set(old.primary_key) <= held:
         return list(old.primary_key)
     return []
 

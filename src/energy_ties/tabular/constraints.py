@@ -172,7 +172,7 @@ class FieldCheck:
                 try:
                     ok = pc.match_substring_regex(values, self.pattern_re2)
                     return valid & ~columns.to_numpy_bool(ok)
-                except pa.ArrowInvalid:  # RE2 cannot compile it: fall back to Python's re
+                except (pa.ArrowInvalid, UnicodeEncodeError):  # RE2 cannot take it: fall back to Python's re
                     self.pattern_re2 = None
             idx = np.flatnonzero(valid)
             texts = values.take(pa.array(idx)).to_pylist()
@@ -185,7 +185,7 @@ class FieldCheck:
                 allowed = [float(v) for v in allowed]
             try:
                 pa.array(allowed, values.type)
-            except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+            except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, UnicodeEncodeError):
                 allowed = []
             ok = columns.equals_any(values, allowed)
             return valid & ~columns.to_numpy_bool(ok)

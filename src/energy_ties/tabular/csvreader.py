@@ -45,6 +45,7 @@ csv.field_size_limit(1 << 30)
 _ROW_IN_MESSAGE = re.compile(r"Row #(\d+)")
 # what surrogateescape turns undecodable bytes into
 _SURROGATE = re.compile("[\udc80-\udcff]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class TableReader:
@@ -351,6 +352,8 @@ def _inline_cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
+        if _LONE_SURROGATE.search(value):
+            raise SourceError("encoding-error", "inline data holds text that is not valid Unicode (a lone surrogate)")
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
