@@ -52,9 +52,11 @@ def _where(base: str, path: Any) -> str:
     return f"{base}{inner}" if base.startswith("/") or not base else f"{base}: {inner}"
 
 
-def _profile(kind: str, instance: Any, error_type: str, base: str, harmless: list | None = None) -> list[Problem]:
+def _profile(
+    kind: str, instance: Any, error_type: str, base: str, harmless: list[Problem] | None = None
+) -> list[Problem]:
     """The part's profile errors; those no reader minds (an item given twice) go to ``harmless`` when given."""
-    out = []
+    out: list[Problem] = []
     for err in part_errors(kind, instance):
         best = best_match(err)
         problem = (error_type, f"{_where(base, best.absolute_path)}: {clip(best.message)}")
@@ -173,7 +175,8 @@ def field_problems(fd: dict, base: str) -> list[Problem]:
 
 def _unsupported(fd: dict, base: str) -> list[Problem]:
     """Constraints the field's type does not support (frictionless's field-error; they are not applied)."""
-    ftype = fd.get("type") if isinstance(fd.get("type"), str) else "any"
+    given = fd.get("type")
+    ftype = given if isinstance(given, str) else "any"
     constraints = fd.get("constraints")
     allowed = {*SUPPORTED.get(ftype, SUPPORTED["any"]), "unique"}
     return [
