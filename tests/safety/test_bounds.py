@@ -31,7 +31,7 @@ def wide(folder: Path, n: int, *, rows: int = 3, schema_fields: int | None = Non
 
 
 def timed(capsys, *args: str, runs: int = 2) -> tuple[float, int]:
-    """The best of ``runs`` CPU times of the command in this process (other processes on a busy machine do not count)."""
+    """The best of ``runs`` CPU times of the command in this process (other processes on the machine do not count)."""
     best, code = float("inf"), -1
     for _ in range(runs):
         gc.collect()
@@ -103,12 +103,30 @@ def test_a_schema_of_more_fields_than_the_bound_is_refused(tmp_path, capsys):
     assert elapsed < 30
 
 
-def test_a_header_record_larger_than_its_cap_is_refused(tmp_path, capsys):
+@pytest.mark.parametrize("encoding", [None, "latin-1"], ids=["arrow-path", "python-csv-path"])
+def test_a_header_record_larger_than_its_cap_is_refused(tmp_path, capsys, encoding):
     path = write_package(tmp_path / "p", {"t": ({"fields": [{"name": "a", "type": "string"}]}, b"a" * (17 * MIB))})
+    if encoding:
+        descriptor = json.loads(path.read_text())
+        descriptor["resources"][0]["encoding"] = encoding
+        path.write_text(json.dumps(descriptor))
     code = main(["validate", str(path)])
     out = capsys.readouterr().out
     assert code == 1
     assert out.splitlines()[0] == f"t:1: source-error: t.csv: the header is larger than {16 * MIB} bytes"
+
+
+def test_a_header_without_an_end_is_not_read_whole_by_the_python_csv_path(tmp_path):
+    path = write_package(tmp_path / "p", {"t": ({"fields": [{"name": "a", "type": "string"}]}, "a\n")})
+    with open(path.parent / "t.csv", "wb") as fh:
+        for _ in range(30):
+            fh.write(b"a" * (10 * MIB))  # 300 MiB and no line end
+    descriptor = json.loads(path.read_text())
+    descriptor["resources"][0]["encoding"] = "latin-1"  # not UTF-8: Python's csv reads it
+    path.write_text(json.dumps(descriptor))
+    r, peak = peak_child(cli_code("validate", str(path)))
+    assert r.returncode == 1 and "the header is larger than" in r.stdout, r.stdout + r.stderr
+    assert peak < 250, peak
 
 
 def test_a_descriptor_larger_than_its_cap_is_refused_without_reading_it_all(tmp_path):

@@ -30,7 +30,7 @@ from ..errors import PackageReadError
 from .batch import Batch, Ragged, SourceError, batch_from_rows, number_rows
 from .dialect import Dialect, declared_format
 from .sniff import compressed, part
-from .source import TableSource, is_utf8, open_bytes
+from .source import TableSource, header_bounded, is_utf8, open_bytes
 
 __all__ = ["Batch", "Ragged", "SourceError", "TableReader", "TableSource"]
 
@@ -43,8 +43,7 @@ PY_BATCH_ROWS = 50_000
 #: Most columns a table (its header, or its schema) may have: the work per batch grows with the columns
 #: (300,000 took 3.6 GB), and this is four times the widest spreadsheet (16,384 columns) with room to spare.
 MAX_COLUMNS = 65_536
-#: Largest header record read: a header is parsed whole before Arrow's blocks start; 65,536 labels of
-#: 200 bytes each fit.
+#: Largest header record read (parsed whole before the first row): 65,536 labels of 200 bytes each fit.
 MAX_HEADER_BYTES = 16 << 20
 csv.field_size_limit(1 << 30)
 
@@ -142,9 +141,11 @@ class TableReader:
         # for UTF-8, bad bytes become surrogates so that the row holding them can be named
         encoding, errors = ("utf-8-sig", "surrogateescape") if utf8 else (enc, "strict")
         text = io.TextIOWrapper(open_bytes(source), encoding=encoding, newline="", errors=errors)
+        budget = [MAX_HEADER_BYTES, max(self.dialect.header_rows, default=0) - row]  # header chars, records left
         try:
-            for cells in csv.reader(text, **self.dialect.python()):
+            for cells in csv.reader(header_bounded(text, budget, MAX_HEADER_BYTES), **self.dialect.python()):
                 row += 1
+                budget[1] -= 1
                 if utf8 and any(_SURROGATE.search(c) for c in cells):
                     raise SourceError("encoding-error", "the data is not valid UTF-8", row)
                 yield cells
