@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import threading
 import time
 import tracemalloc
 import zipfile
@@ -377,3 +378,26 @@ def test_a_bad_timeout_is_one_line(wild_server, cache, run, monkeypatch, capfd):
     assert info.value.code == 2
     assert "argument --timeout: must be a positive number of seconds" in capfd.readouterr().err
     assert wild_server.log == []
+
+
+def test_a_name_lookup_that_hangs_meets_the_deadline(wild_server, cache, run, monkeypatch):
+    import socket
+
+    released = threading.Event()
+    real = socket.getaddrinfo
+
+    def hanging(*args, **kwargs):  # a resolver that never answers (getaddrinfo takes no timeout)
+        released.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", hanging)
+    try:
+        code, out, err, took = timed(run, "download", VERSION, *options(wild_server, cache, "--timeout", "1"))
+    finally:
+        released.set()
+    assert (code, out) == (2, "")
+    assert err == (
+        f"energy-ties download: error: version {VERSION}: {wild_server.url}{ARCHIVE} did not arrive within the 1 s "
+        "timeout (set by --timeout or ENERGY_TIES_TIMEOUT)\n"
+    ), err
+    assert took < 10 and leftovers(cache) == []

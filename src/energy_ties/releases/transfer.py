@@ -179,7 +179,9 @@ def _open(session: Any, url: str, deadline: Deadline, policy: Policy) -> Any:
             raise _late(deadline)
         wait = min(policy.timeout, left)  # total: connecting and waiting for the headers, together
         timeout = urllib3.Timeout(total=left, connect=wait, read=wait)
-        resp = session.get(url, stream=True, timeout=timeout, allow_redirects=False, headers=HEADERS)
+        resp = _within(
+            left, deadline, session.get, url, stream=True, timeout=timeout, allow_redirects=False, headers=HEADERS
+        )
         if not resp.is_redirect:
             return resp
         location = urljoin(url, resp.headers["location"])
@@ -188,6 +190,29 @@ def _open(session: Any, url: str, deadline: Deadline, policy: Policy) -> Any:
             raise _Failed(f" redirects to {location!r}, which is not http(s)", retry=False)
         url = location
     raise _Failed(f" redirects more than {MAX_REDIRECTS} times", retry=False)
+
+
+def _within(seconds: float, deadline: Deadline, call: Any, *args: Any, **kwargs: Any) -> Any:
+    """``call(*args, **kwargs)`` in a worker thread, given at most ``seconds``: the name lookup before a
+    connection (``getaddrinfo``) takes no timeout, so a resolver that hangs would otherwise hold the call past
+    the deadline. A call still running then is left to end on its own (its thread is a daemon)."""
+    outcome: list[Any] = []
+
+    def work() -> None:
+        try:
+            outcome.append((True, call(*args, **kwargs)))
+        except BaseException as exc:  # handed to the caller's thread, which raises it
+            outcome.append((False, exc))
+
+    worker = threading.Thread(target=work, daemon=True, name="energy-ties-connect")
+    worker.start()
+    worker.join(max(seconds, 0.0))
+    if not outcome:
+        raise _late(deadline)
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
 
 
 def _check_status(resp: Any) -> None:
