@@ -74,3 +74,7 @@ class ReleaseError(EnergyTiesError):
 
 class DownloadError(EnergyTiesError):
     """A release cannot be fetched, verified or found in the cache."""
+
+
+class UsageError(EnergyTiesError):
+    """The arguments cannot be acted on (a missing default file, options that exclude each other)."""

@@ -270,3 +270,26 @@ def write_bytes(target: os.PathLike | str, data: bytes, *, root: os.PathLike | s
 def write_text(target: os.PathLike | str, text: str, *, root: os.PathLike | str | None = None) -> None:
     """``text`` as UTF-8, line endings as given, written atomically (see :func:`write_bytes`)."""
     write_bytes(target, text.encode("utf-8"), root=root)
+
+
+def append_text(target: os.PathLike | str, text: str) -> None:
+    """Append ``text`` (UTF-8) to the regular file ``target``, creating it: for logs another program reads as
+    they grow, such as GitHub's job summary (``$GITHUB_STEP_SUMMARY``), which an atomic rename would not suit.
+    A FIFO, a device, a folder or a link at ``target`` is refused before anything is written."""
+    what = os.fspath(target)
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(target, flags | getattr(os, "O_CLOEXEC", 0), 0o666)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnsafePathError(f"{what}: is a link; refused") from None
+        raise PackageReadError(f"{what}: cannot be written ({exc.strerror})") from None
+    try:
+        _refuse_mode(os.fstat(fd).st_mode, what)
+        data = memoryview(text.encode("utf-8"))
+        while data:
+            data = data[os.write(fd, data) :]
+    except OSError as exc:
+        raise PackageReadError(f"{what}: cannot be written ({exc.strerror})") from None
+    finally:
+        os.close(fd)

@@ -62,10 +62,19 @@ def _package_commands(sub: Any) -> None:
     s.set_defaults(func=cmd_info)
 
     s = sub.add_parser("validate", help="validate a data package (exit 0 valid, 1 invalid, 2 unreadable)")
-    s.add_argument("path", nargs="?", help="datapackage.json, folder or .zip (default: the bundled package)")
+    s.add_argument("path", nargs="?", help="datapackage.json, folder or .zip (default: ./datapackage.json)")
+    s.add_argument("--bundled", action="store_true", help="validate the package shipped with energy-ties instead")
+    s.add_argument(
+        "--format",
+        choices=["text", "json", "github", "editor"],
+        default="text",
+        help="text (default), json (as --json), github (::error workflow commands: annotations on the file "
+        "and line) or editor (FILE:LINE:COLUMN: lines, as compilers print them)",
+    )
     s.add_argument(
         "--json", action="store_true", help="print one JSON report (energy_ties/schemas/validation-report.json)"
     )
+    s.add_argument("--summary", metavar="FILE", help="append a Markdown summary to FILE ($GITHUB_STEP_SUMMARY)")
     s.add_argument("--texts", metavar="DIR", help="folder of source texts: also verify every evidence span")
     s.add_argument("--limit-errors", type=_positive, default=1000, metavar="N", help="report at most N errors")
     s.add_argument("--allow-remote", action="store_true", help="fetch data and schemas given as http(s) URLs")

@@ -12,10 +12,13 @@ import argparse
 import os
 from pathlib import Path
 
-from ..errors import json_printable, printable
+from ..errors import UsageError, json_printable, printable
+from ..files import append_text
 from .output import err, out, print_table
 
 # Each command imports what it needs when it runs, so that ``energy-ties --help`` starts without Arrow.
+
+DESCRIPTOR = "datapackage.json"
 
 
 def cmd_info(args: argparse.Namespace) -> int:
@@ -37,31 +40,43 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def package_argument(args: argparse.Namespace) -> str | None:
+    """The package a command works on: PATH, else ./datapackage.json; the bundled one only with --bundled."""
+    if getattr(args, "bundled", False):
+        if args.path is not None:
+            raise UsageError("give PATH or --bundled, not both")
+        return None
+    if args.path is not None:
+        return args.path
+    if not os.path.lexists(DESCRIPTOR):
+        raise UsageError(
+            f"no {DESCRIPTOR} in the current folder: give PATH (a descriptor, a folder "
+            "or a .zip), or --bundled for the package shipped with energy-ties"
+        )
+    return DESCRIPTOR
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from ..api import validate
 
+    path = package_argument(args)
     report = validate(
-        args.path,
+        path,
         texts=args.texts,
         limit_errors=args.limit_errors,
         allow_remote=args.allow_remote,
         profile=args.profile,
     )
-    if args.json:
+    fmt = "json" if args.json else args.format
+    locations = _locations(path, report, args.allow_remote) if fmt in ("github", "editor") or args.summary else []
+    if args.summary:
+        from ..validation.render import to_markdown
+
+        append_text(args.summary, to_markdown(report, locations) + "\n")
+    if fmt == "json":
         print(json_printable(report.to_json()))
         return 0 if report.valid else 1
-    rows = [
-        [e.type, e.resource or "", "" if e.row is None else str(e.row), e.field or "", e.message] for e in report.errors
-    ]
-    if report.errors:
-        if out.is_terminal:
-            print_table("errors", ["type", "resource", "row", "field", "message"], rows)
-        else:
-            for e in report.errors:
-                where = ":".join(
-                    x for x in (e.resource or "package", "" if e.row is None else str(e.row), e.field or "") if x
-                )
-                print(printable(f"{where}: {e.type}: {e.message}"))  # one line per error, whatever a name holds
+    _print_errors(report, locations, fmt)
     counted = ", ".join(f"{k} {v}" for k, v in report.rows.items())
     if report.valid:
         out.print(
@@ -74,6 +89,36 @@ def cmd_validate(args: argparse.Namespace) -> int:
     more = f" (showing {len(report.errors)})" if report.truncated else ""
     out.print(printable(f"invalid: {report.package}: {report.error_count} error(s){more}"))
     return 1
+
+
+def _locations(path: str | None, report, allow_remote: bool) -> list:
+    """Where each error of the report lies (file, line, column), read again from the package."""
+    from ..datapackage.opening import open_package
+    from ..validation.locate import locate
+
+    with open_package(path, allow_remote=allow_remote) as pkg:
+        return locate(pkg, report.errors)
+
+
+def _print_errors(report, locations: list, fmt: str) -> None:
+    """The errors: a table on a terminal, else one line each (plain, GitHub workflow commands or F:N:K)."""
+    from ..validation.render import counts_line, lines
+
+    if not report.errors:
+        return
+    if fmt == "text" and out.is_terminal:
+        if len(report.errors) > 10:
+            out.print(printable(counts_line(report)))
+        rows = [
+            [e.type, e.resource or "", "" if e.row is None else str(e.row), e.field or "", e.message]
+            for e in report.errors
+        ]
+        print_table("errors", ["type", "resource", "row", "field", "message"], rows)
+        return
+    if fmt == "text":
+        locations = [None] * len(report.errors)
+    for line in lines(report, locations, "plain" if fmt == "text" else fmt):
+        print(line)
 
 
 def cmd_verify_evidence(args: argparse.Namespace) -> int:

@@ -73,6 +73,7 @@ def validate(
             rows=rows,
             limit_errors=limit_errors,
             checked=checked,
+            types=dict(sorted(collector.types.items(), key=lambda kv: (-kv[1], kv[0]))),
         )
 
 

@@ -27,6 +27,7 @@ class Collector:
     errors: list[Error] = field(default_factory=list)
     counts: dict[tuple, int] = field(default_factory=dict)
     total: int = 0
+    types: dict[str, int] = field(default_factory=dict)  # every error counted by type, reported or not
 
     def room(self, kind: tuple) -> int:
         return max(0, self.limit - self.counts.get(kind, 0))
@@ -36,6 +37,7 @@ class Collector:
         if "\n" in error.message or "\r" in error.message:  # messages are one line, whatever they quote
             error = replace(error, message=" ".join(error.message.split()))
         self.total += 1
+        self.types[error.type] = self.types.get(error.type, 0) + 1
         n = self.counts.get(kind, 0)
         self.counts[kind] = n + 1
         if n < self.limit:
@@ -45,6 +47,7 @@ class Collector:
         """Count ``n`` errors of ``kind`` that were not materialised (beyond the limit)."""
         self.total += n
         self.counts[kind] = self.counts.get(kind, 0) + n
+        self.types[kind[1]] = self.types.get(kind[1], 0) + n  # a kind is (resource, type, ...)
 
 
 @dataclass
@@ -58,6 +61,7 @@ class Report:
     rows: dict[str, int]
     limit_errors: int
     checked: list[str] = field(default_factory=list)
+    types: dict[str, int] = field(default_factory=dict)  # errors found by type (all, not only those listed)
 
     @property
     def valid(self) -> bool:
@@ -77,6 +81,7 @@ class Report:
                 "reported": len(self.errors),
                 "truncated": self.truncated,
                 "rows": self.rows,
+                "types": self.types,
             },
             "checked": self.checked,
             "errors": [e.to_dict() for e in self.errors],
