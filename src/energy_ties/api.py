@@ -8,16 +8,19 @@ is registered with validation.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
+from .datapackage.bare import csv_package, is_csv
 from .datapackage.opening import bundled_package_path, open_package
 from .dataset import PROFILE
 from .diffing.compare import diff_packages, read_rows
 from .diffing.model import Diff
 from .diffing.patch import apply_diff
+from .errors import DiffError
 from .releases.gate import ReleaseCheck, check_release
 from .releases.resolve import download, open_source, versions
 from .validation.hooks import register_profile
@@ -80,15 +83,31 @@ def load(resource: str | None = None, *, path: Source = None, version: str | Non
         return frames(pkg, resource)
 
 
-def diff(old: Source, new: Source, *, tolerance: float = 0.0) -> Diff:
-    """Compare package ``old`` with package ``new`` (paths, folders, zips or released versions).
+def diff(old: Source, new: Source, *, tolerance: float = 0.0, key: list[str] | None = None) -> Diff:
+    """Compare package ``old`` with package ``new`` (paths, folders, zips, released versions, ``git:REV``),
+    or two bare CSV files (rows matched on the fields ``key``, or on whole-row identity).
 
-    ``tolerance`` is an absolute tolerance for numbers: values closer than it are equal.
-    Raises DiffError when the packages cannot be compared (duplicate keys, a key
-    column missing, an unreadable table).
+    A version number names a release of the other package (see ``download``'s ``package``); with two
+    versions, of the package in the current folder, or energy-ties'. ``tolerance`` is an absolute tolerance
+    for numbers: values closer than it are equal. Raises DiffError when the packages cannot be compared
+    (duplicate keys, a key column missing, an unreadable table).
     """
-    with open_source(old) as a, open_source(new) as b:
+    if is_csv(old) and is_csv(new):
+        name = re.sub(r"[^a-z0-9._-]+", "-", Path(os.fspath(old)).stem.lower()).strip("-") or "table"  # type: ignore[arg-type]
+        with csv_package(old, name, key) as a, csv_package(new, name, key) as b:  # type: ignore[arg-type]
+            return diff_packages(a, b, tolerance)
+    if key:
+        raise DiffError("a key (--key) is given only to compare two CSV files; packages have their primary keys")
+    with open_source(old, releases_of=_package_of(new)) as a, open_source(new, releases_of=_package_of(old)) as b:
         return diff_packages(a, b, tolerance)
+
+
+def _package_of(source: Source) -> Source:
+    """The package whose releases a version number beside ``source`` names: ``source``, when it is a package
+    folder or descriptor; else the one in the current folder, if any (else None: energy-ties')."""
+    if source is not None and os.path.exists(os.fspath(source)) and not os.fspath(source).lower().endswith(".zip"):
+        return source
+    return "datapackage.json" if os.path.isfile("datapackage.json") else None
 
 
 def apply(old: Source | dict[str, pa.Table], d: Diff) -> dict[str, pa.Table]:

@@ -19,19 +19,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..errors import EnergyTiesError, printable
-from .commands import (
-    cmd_build_release,
-    cmd_check_release,
-    cmd_diff,
-    cmd_docs,
-    cmd_download,
-    cmd_info,
-    cmd_schemas,
-    cmd_validate,
-    cmd_verify_evidence,
-    cmd_versions,
-)
+from .commands import cmd_docs, cmd_info, cmd_schemas, cmd_validate, cmd_verify_evidence
 from .output import err
+from .releasing import cmd_build_release, cmd_cache, cmd_check_release, cmd_diff, cmd_download, cmd_versions
 
 
 class _Version(argparse.Action):
@@ -116,13 +106,31 @@ def _release_commands(sub: Any) -> None:
     )
     s.add_argument("--exit-code", action="store_true", help="exit 1 when the packages differ (as git diff)")
     s.add_argument(
+        "--key",
+        action="append",
+        metavar="FIELD",
+        help="for two CSV files: the field (repeat it, or FIELD,FIELD) rows are matched on",
+    )
+    s.add_argument(
         "--tolerance", type=_tolerance, default=0.0, metavar="X", help="numbers closer than X (finite, >= 0) are equal"
     )
     s.set_defaults(func=cmd_diff)
 
     s = sub.add_parser("check-release", help="refuse a version that does not match its changes")
     s.add_argument("path", nargs="?", default=".", help="the new package (default: the current folder)")
-    s.add_argument("--against", metavar="OLD", help="the previous release: package, .zip or version number")
+    s.add_argument(
+        "--against",
+        metavar="OLD",
+        help="the previous release: a package, a .zip, a version of this package's releases (1.0.0 or v1.0.0), "
+        "or git:REVISION (git:HEAD~1, git:v1.0.0); default: the latest release in its releases/index.json",
+    )
+    s.add_argument(
+        "--format", choices=["text", "github"], default="text", help="github: refusals as ::error workflow commands"
+    )
+    s.add_argument("--summary", metavar="FILE", help="append a Markdown summary to FILE ($GITHUB_STEP_SUMMARY)")
+    s.add_argument(
+        "--base-url", metavar="URL", help="where this package's releases are published (ENERGY_TIES_BASE_URL)"
+    )
     s.set_defaults(func=cmd_check_release)
 
     s = sub.add_parser("build-release", help="build releases/NAME-VERSION.zip and record it in releases/index.json")
@@ -141,18 +149,30 @@ def _release_commands(sub: Any) -> None:
     s.set_defaults(func=cmd_build_release)
 
     s = sub.add_parser("download", help="download, verify and cache a release; print its folder")
-    s.add_argument("version", nargs="?", default="latest", help="X.Y.Z or latest (default: latest)")
+    s.add_argument("version", nargs="?", default="latest", help="X.Y.Z, vX.Y.Z or latest (default: latest)")
     s.add_argument("--dest", metavar="DIR", help="also copy the verified release to the new folder DIR")
     _download_options(s)
     s.set_defaults(func=cmd_download)
 
     s = sub.add_parser("versions", help="the published releases: version, date, size, SHA-256, latest, cached")
+    s.add_argument("--json", action="store_true", help="print one JSON document (energy_ties/schemas/versions.json)")
     _download_options(s)
     s.set_defaults(func=cmd_versions)
+
+    s = sub.add_parser("cache", help="the releases kept in the download cache; --clear removes them")
+    s.add_argument("--clear", action="store_true", help="remove every release, archive and index kept there")
+    s.add_argument("--cache", metavar="DIR", help="the cache folder (ENERGY_TIES_CACHE)")
+    s.set_defaults(func=cmd_cache)
 
 
 def _download_options(s: argparse.ArgumentParser) -> None:
     """Where releases come from and go, and how long to try: each flag overrides its environment variable."""
+    s.add_argument(
+        "--package",
+        metavar="PATH",
+        help="whose releases: the package at PATH (its releases/index.json or its descriptor's 'releases' URL), "
+        "or a package's name with --base-url; default: energy-ties",
+    )
     s.add_argument("--base-url", metavar="URL", help="where releases are published (ENERGY_TIES_BASE_URL)")
     s.add_argument("--cache", metavar="DIR", help="the cache folder (ENERGY_TIES_CACHE)")
     s.add_argument(

@@ -20,7 +20,7 @@ import secrets
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..datapackage import archive
@@ -33,6 +33,9 @@ from .transfer import Deadline
 
 #: Where releases are published; ``ENERGY_TIES_BASE_URL`` or ``base_url=`` point elsewhere.
 DEFAULT_BASE_URL = "https://github.com/energy-ties/energy-ties/raw/main/releases/"
+#: The package published there, whose releases are kept at the top of the cache (other packages' under
+#: ``packages/NAME/``, each with the same layout).
+DEFAULT_PACKAGE = "energy-ties"
 #: Seconds one call may spend downloading in all; ``ENERGY_TIES_TIMEOUT`` or ``timeout=`` change it.
 DEFAULT_TIMEOUT = 60.0
 #: Largest unpacked release accepted (a bound against zip bombs).
@@ -48,9 +51,16 @@ INDEX_TMP = ".index"
 @dataclass(frozen=True)
 class Settings:
     base_url: str
-    cache: Path
+    cache: Path  # the cache folder of one package's releases (see for_package)
     offline: bool
     timeout: float = DEFAULT_TIMEOUT
+    top: Path | None = None  # the cache's own folder, when ``cache`` is a package's folder inside it
+    local: Path | None = None  # a local releases/ folder the index and archives are read from, not base_url
+
+    def for_package(self, name: str) -> Settings:
+        """The settings with ``cache`` the folder of the package ``name``'s releases."""
+        top = self.top or self.cache
+        return replace(self, cache=top if name == DEFAULT_PACKAGE else top / "packages" / name, top=top)
 
 
 def settings(

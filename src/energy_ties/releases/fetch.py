@@ -9,15 +9,18 @@ URL; :mod:`.transfer` bounds each download in size and time.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import sys
 from pathlib import Path
 
 from ..datapackage.jsonio import read_json
-from ..errors import DownloadError, PackageReadError
-from .cache import INDEX_TMP, Settings, archive_ok, archive_path, hold, leftovers, remove
-from .index import INDEX, index_problems
+from ..errors import DownloadError, PackageReadError, ReleaseError
+from ..files import read_bytes, write_bytes
+from .cache import DEFAULT_PACKAGE, INDEX_TMP, Settings, archive_ok, archive_path, hold, leftovers, remove
+from .index import INDEX, index_problems, read_index
+from .origin import checked_name
 from .transfer import Body, Deadline, Policy, fetch_file
 
 #: Seconds of silence (to connect, or for the next bytes) before an attempt fails and may be retried.
@@ -35,15 +38,18 @@ def policy() -> Policy:
     return Policy(TIMEOUT, RETRIES, RETRY_PAUSE)
 
 
-def remote_index(s: Settings, name: str, deadline: Deadline) -> dict | None:
+def remote_index(s: Settings, name: str | None, deadline: Deadline) -> dict | None:
     """The index at ``BASE/index.json``, kept in the cache for offline use; offline, the kept copy (or None).
 
-    The fetched index is checked (a valid index of the package ``name``) before it replaces the kept one,
-    so a bad one is refused without spoiling later offline calls.
+    The fetched index is checked (a valid index of the package ``name``, or of any package when ``name`` is
+    None) before it replaces the kept one, so a bad one is refused without spoiling later offline calls. With
+    a local releases/ folder (a checkout's), its index is read, checked the same way, and not kept.
     """
-    kept = s.cache / INDEX
+    if s.local is not None:
+        return _local_index(s.local / INDEX, name)
     if s.offline:
-        return _kept_index(kept, name)
+        kept_name = name or DEFAULT_PACKAGE
+        return _kept_index(s.for_package(kept_name).cache / INDEX, kept_name)
     url = f"{s.base_url}{INDEX}"
     with hold(s, "index.lock", deadline, "the release index"):
         sweep_index(s)
@@ -52,6 +58,8 @@ def remote_index(s: Settings, name: str, deadline: Deadline) -> dict | None:
             body = Body(MAX_INDEX_BYTES, f"the limit of {MAX_INDEX_BYTES} bytes for a release index")
             fetch_file(url, fetched, INDEX_TMP, body, deadline, policy(), "the release index")
             index = _checked(fetched, url, name)
+            kept = s.for_package(index["name"]).cache / INDEX
+            kept.parent.mkdir(parents=True, exist_ok=True)
             os.replace(fetched, kept)
         except OSError as exc:
             raise DownloadError(f"the release index: cannot write to the cache {s.cache} ({exc})") from None
@@ -60,8 +68,21 @@ def remote_index(s: Settings, name: str, deadline: Deadline) -> dict | None:
     return index
 
 
-def _checked(fetched: Path, url: str, name: str) -> dict:
-    """The index in the file ``fetched`` if it is a valid release index of the package ``name``; else one
+def _local_index(path: Path, name: str | None) -> dict:
+    """The index of a local releases/ folder, checked as a fetched one is."""
+    try:
+        index = read_index(path)
+    except ReleaseError as exc:
+        raise DownloadError(str(exc)) from None
+    if index is None:
+        raise DownloadError(f"{path}: no release index there")
+    if name is not None and index["name"] != name:
+        raise DownloadError(f"{path}: is the index of {index['name']!r}, not of {name!r}")
+    return index
+
+
+def _checked(fetched: Path, url: str, name: str | None) -> dict:
+    """The index in the file ``fetched`` if it is a valid release index of the package ``name`` (any); else one
     DownloadError (or PackageReadError, when it is not JSON)."""
     try:
         index = read_json(fetched, url)
@@ -71,7 +92,8 @@ def _checked(fetched: Path, url: str, name: str) -> dict:
     if problems:
         raise DownloadError(f"{url}: not a valid release index ({problems[0]}); it was not kept")
     assert isinstance(index, dict)  # the schema said so
-    if index["name"] != name:
+    checked_name(index["name"], url)
+    if name is not None and index["name"] != name:
         raise DownloadError(f"{url}: is the index of {index['name']!r}, not of {name!r}; it was not kept")
     return index
 
@@ -99,6 +121,8 @@ def get_archive(s: Settings, entry: dict, name: str, deadline: Deadline) -> Path
     path = archive_path(s, entry, name)
     if archive_ok(path, entry["sha256"]):
         return path
+    if s.local is not None:
+        return _copy_local(s.local, entry, path)
     if s.offline:
         raise DownloadError(
             f"version {entry['version']} is not in the cache {s.cache} and downloads are off "
@@ -116,6 +140,24 @@ def get_archive(s: Settings, entry: dict, name: str, deadline: Deadline) -> Path
     finally:
         if bar is not None:
             bar.close()
+    return path
+
+
+def _copy_local(folder: Path, entry: dict, path: Path) -> Path:
+    """The archive from a local releases/ folder, checked against its index entry, copied into the cache."""
+    source = folder / entry["file"]
+    what = f"version {entry['version']} ({source})"
+    data = read_bytes(source, root=folder, limit=entry["size"], what=what)
+    got = hashlib.sha256(data).hexdigest()
+    if len(data) != entry["size"] or got != entry["sha256"]:
+        raise DownloadError(
+            f"{what}: {len(data)} bytes with SHA-256 {got}, the release index says "
+            f"{entry['size']} bytes with SHA-256 {entry['sha256']}"
+        )
+    try:
+        write_bytes(path, data)
+    except PackageReadError as exc:
+        raise DownloadError(f"{what}: cannot write to the cache ({exc})") from None
     return path
 
 

@@ -12,13 +12,18 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..datapackage.opening import open_package
 from ..diffing.compare import diff_packages
 from ..diffing.model import BUMPS, Diff
-from ..errors import ReleaseError
+from ..errors import ReleaseError, printable
 from ..files import read_text
 from .changelog import CHANGELOG, section_problem
-from .resolve import open_source
+from .origin import find_origin
+from .resolve import download, open_source
 from .semver import bump_between, is_version, version_key
+
+#: Lines of the diff a Markdown summary shows.
+SUMMARY_LINES = 60
 
 
 @dataclass
@@ -31,15 +36,46 @@ class ReleaseCheck:
     actual_bump: str
     problems: list[str] = field(default_factory=list)
     diff: Diff | None = None
+    note: str = ""  # why nothing was compared (a first release)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    def verdict(self) -> str:
+        """``1.0.0 -> 1.1.0: minor bump; the changes need minor`` (or the note, when nothing was compared)."""
+        if self.old_version is None:
+            return self.note
+        return (
+            f"{self.old_version} -> {self.new_version}: {self.actual_bump} bump; the changes need {self.required_bump}"
+        )
 
-def check_release(path: str | os.PathLike | None, against: str | os.PathLike) -> ReleaseCheck:
-    """Check the package at ``path`` (its descriptor, folder or zip) as a release following ``against``."""
-    with open_source(against) as old, open_source(path) as new:
+    def to_markdown(self, max_lines: int = SUMMARY_LINES) -> str:
+        """A job summary: the verdict, what refused it, the reasons and the diff (shortened)."""
+        out = [f"### Release gate: {'ok' if self.ok else 'refused'}", "", printable(self.verdict()), ""]
+        out += [f"- refused: {printable(p)}" for p in self.problems]
+        if self.diff is not None and self.diff.changed:
+            text = self.diff.to_text().splitlines()
+            shown = text[:max_lines] + ([f"... ({len(text) - max_lines} more lines)"] if len(text) > max_lines else [])
+            out += ["", "```text", *(line.replace("```", "`` `") for line in shown), "```"]
+        return "\n".join(out).strip() + "\n"
+
+
+def check_release(
+    path: str | os.PathLike | None = None, against: str | os.PathLike | None = None, *, base_url: str | None = None
+) -> ReleaseCheck:
+    """Check the package at ``path`` (its descriptor, folder or zip; default ``.``) as a release following
+    ``against``: a package, a zip, a version of this package's own releases (``1.0.0``, ``v1.0.0``),
+    ``git:REVISION``, or (None) the latest release in its index; with none published, nothing is compared."""
+    path = "." if path is None else path
+    if against is None:
+        if find_origin(path, base_url) is None:
+            with open_source(path) as new:
+                note = f"no earlier release of {new.descriptor.get('name')!r} is published: nothing to compare against"
+                return ReleaseCheck(None, new.version, "none", "none", note=note)
+        with open_package(download("latest", package=path, base_url=base_url)) as old, open_source(path) as new:
+            return _check(diff_packages(old, new), new.root)
+    with open_source(against, releases_of=path, base_url=base_url) as old, open_source(path) as new:
         return _check(diff_packages(old, new), new.root)
 
 

@@ -12,16 +12,32 @@ whole call: the index, the archive, every retry, and the wait for the lock.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from ..datapackage.jsonio import read_json
 from ..datapackage.model import Package
 from ..datapackage.opening import bundled_index_path, open_package
 from ..errors import DownloadError
-from .cache import Settings, cached, deadline, hold, release_folder, settings, sweep, unpack_release, verified
+from .cache import (
+    DEFAULT_BASE_URL,
+    DEFAULT_PACKAGE,
+    Settings,
+    cached,
+    deadline,
+    hold,
+    release_folder,
+    settings,
+    sweep,
+    unpack_release,
+    verified,
+)
 from .fetch import get_archive, remote_index
+from .gitrev import PREFIX as GIT_PREFIX
+from .gitrev import open_revision
 from .index import INDEX, index_problems
-from .semver import is_version, version_key
+from .origin import Origin, origin_of
+from .semver import is_version, requested, version_key
 from .transfer import Deadline
 
 
@@ -39,28 +55,40 @@ def bundled_index() -> dict:
     return index
 
 
-def _known(s: Settings, bundled: dict, until: Deadline) -> tuple[str, dict[str, dict]]:
-    """The releases known here: the remote index's, with the bundled index's entries over them."""
-    remote = remote_index(s, bundled["name"], until)
-    where = f"{s.cache / INDEX} (offline)" if s.offline else f"{s.base_url}{INDEX}"
-    return where, {**_releases(remote), **_releases(bundled)}
-
-
-def _resolve(s: Settings, version: str, until: Deadline) -> tuple[str, dict]:
-    """(package name, index entry) of ``version``: a version number, or ``latest``."""
-    if version != "latest" and not is_version(version):
-        raise DownloadError(f"{version!r} is not a version: give X.Y.Z (see `energy-ties versions`) or 'latest'")
+def _known(s: Settings, origin: Origin, until: Deadline) -> tuple[str, str, dict[str, dict]]:
+    """(package name, where its index is, the releases known): the index's, and for energy-ties the bundled
+    index's entries over them."""
+    index = remote_index(s, origin.name, until)
+    name = origin.name or (index["name"] if index else DEFAULT_PACKAGE)
+    if origin.folder is not None:
+        where = str(origin.folder / INDEX)
+    else:
+        where = f"{s.for_package(name).cache / INDEX} (offline)" if s.offline else f"{s.base_url}{INDEX}"
+    known = _releases(index)
     bundled = bundled_index()
-    name = bundled["name"]
-    if version in _releases(bundled):  # known at install time: no index needed, the bundled hash decides
-        return name, _releases(bundled)[version]
-    where, known = _known(s, bundled, until)
+    if name == bundled["name"]:
+        known.update(_releases(bundled))
+    return name, where, known
+
+
+def _resolve(s: Settings, origin: Origin, version: str, until: Deadline) -> tuple[str, dict]:
+    """(package name, index entry) of ``version``: a version number (``v1.0.0`` as well), or ``latest``."""
+    asked = version
+    version = requested(version)
+    if version != "latest" and not is_version(version):
+        raise DownloadError(f"{asked!r} is not a version: give X.Y.Z (see `energy-ties versions`) or 'latest'")
+    bundled = bundled_index()
+    if origin.name == bundled["name"] and version in _releases(bundled):  # the bundled hash decides
+        return bundled["name"], _releases(bundled)[version]
+    name, where, known = _known(s, origin, until)
     if version == "latest":  # offline, the newest cached release: check from the top down
         for v in sorted(known, key=version_key, reverse=True):
-            if not s.offline or cached(s, known[v], name):
+            if not s.offline or s.local is not None or cached(s.for_package(name), known[v], name):
                 return name, known[v]
+        if not s.offline or s.local is not None:
+            raise DownloadError(f"{where}: lists no release of {name}")
         raise DownloadError(
-            f"no release is in the cache {s.cache} and downloads are off (ENERGY_TIES_OFFLINE): "
+            f"no release is in the cache {s.for_package(name).cache} and downloads are off (ENERGY_TIES_OFFLINE): "
             "download one once online"
         )
     if version not in known:
@@ -69,9 +97,16 @@ def _resolve(s: Settings, version: str, until: Deadline) -> tuple[str, dict]:
     return name, known[version]
 
 
+def _settings(origin: Origin, cache: str | os.PathLike | None, offline: bool | None, timeout: float | None) -> Settings:
+    s = settings(origin.base_url or DEFAULT_BASE_URL, cache, offline, timeout)
+    s = replace(s, local=origin.folder)
+    return s.for_package(origin.name) if origin.name else s
+
+
 def download(
     version: str = "latest",
     *,
+    package: str | os.PathLike | None = None,
     base_url: str | None = None,
     cache: str | os.PathLike | None = None,
     offline: bool | None = None,
@@ -79,7 +114,10 @@ def download(
 ) -> Path:
     """The folder of the unpacked, verified release ``version`` (``latest``: the newest), downloaded if needed.
 
-    ``base_url`` (or ``ENERGY_TIES_BASE_URL``) is where releases are published,
+    ``package`` (a descriptor or its folder) says whose release: its own
+    ``releases/index.json``, or the URL its descriptor's ``releases`` names;
+    without it, energy-ties'. ``base_url`` (or ``ENERGY_TIES_BASE_URL``) is
+    where releases are published (an index of any package, or of ``package``'s),
     ``cache`` (or ``ENERGY_TIES_CACHE``) the cache folder, ``offline`` (or
     ``ENERGY_TIES_OFFLINE=1``) serves only what is cached, ``timeout`` (or
     ``ENERGY_TIES_TIMEOUT``, default 60) the seconds the whole call may spend
@@ -88,9 +126,11 @@ def download(
     not the release asked for) with one line naming the version, URL or cache
     folder at fault.
     """
-    s = settings(base_url, cache, offline, timeout)
+    origin = origin_of(package, base_url)
+    s = _settings(origin, cache, offline, timeout)
     until = deadline(s)
-    name, entry = _resolve(s, version, until)
+    name, entry = _resolve(s, origin, version, until)
+    s = s.for_package(name)
     folder = release_folder(s, entry["version"])
     if verified(folder, entry["sha256"]):
         return folder
@@ -108,8 +148,26 @@ def download(
     return folder
 
 
+def releases_of(
+    *,
+    package: str | os.PathLike | None = None,
+    base_url: str | None = None,
+    cache: str | os.PathLike | None = None,
+    offline: bool | None = None,
+    timeout: float | None = None,
+) -> tuple[str, str, list[dict]]:
+    """(package name, where its index is, every known release, newest last, with ``latest`` and ``cached``)."""
+    origin = origin_of(package, base_url)
+    s = _settings(origin, cache, offline, timeout)
+    name, where, known = _known(s, origin, deadline(s))
+    s = s.for_package(name)
+    ordered = sorted(known.values(), key=lambda r: version_key(r["version"]))
+    return name, where, [dict(r, latest=r is ordered[-1], cached=cached(s, r, name)) for r in ordered]
+
+
 def versions(
     *,
+    package: str | os.PathLike | None = None,
     base_url: str | None = None,
     cache: str | os.PathLike | None = None,
     offline: bool | None = None,
@@ -117,15 +175,21 @@ def versions(
 ) -> list[dict]:
     """Every known release (the bundled index, and the remote one unless offline), newest last, each with
     ``latest`` and ``cached`` (usable offline). The arguments are :func:`download`'s."""
-    s = settings(base_url, cache, offline, timeout)
-    bundled = bundled_index()
-    _, known = _known(s, bundled, deadline(s))
-    ordered = sorted(known.values(), key=lambda r: version_key(r["version"]))
-    return [dict(r, latest=r is ordered[-1], cached=cached(s, r, bundled["name"])) for r in ordered]
+    return releases_of(package=package, base_url=base_url, cache=cache, offline=offline, timeout=timeout)[2]
 
 
-def open_source(source: str | os.PathLike | None) -> Package:
-    """A package from a path, a folder, a zip or a released version number (downloaded and verified first)."""
-    if source is not None and not os.path.exists(os.fspath(source)) and is_version(os.fspath(source)):
-        return open_package(download(os.fspath(source)))
+def open_source(
+    source: str | os.PathLike | None,
+    *,
+    releases_of: str | os.PathLike | None = None,
+    base_url: str | None = None,
+) -> Package:
+    """A package from a path, a folder, a zip, a released version number (``1.0.0``, ``v1.0.0``: a release of
+    the package ``releases_of``, downloaded and verified first) or ``git:REVISION`` (the package
+    ``releases_of`` as it stood at that revision of its repository)."""
+    text = os.fspath(source) if source is not None else None
+    if text is not None and text.startswith(GIT_PREFIX):
+        return open_revision(releases_of if releases_of is not None else ".", text[len(GIT_PREFIX) :])
+    if text is not None and not os.path.exists(text) and is_version(requested(text)):
+        return open_package(download(requested(text), package=releases_of, base_url=base_url))
     return open_package(source)

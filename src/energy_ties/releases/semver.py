@@ -17,6 +17,13 @@ def is_version(text: Any) -> bool:
     return isinstance(text, str) and bool(_SEMVER.match(text))
 
 
+def requested(text: str) -> str:
+    """A version as a person may write it, ``v1.0.0`` as git tags are written, as the index lists it (``1.0.0``)."""
+    if text[:1] in ("v", "V") and is_version(text[1:]):
+        return text[1:]
+    return text
+
+
 def version_key(version: str) -> tuple:
     """Sort key in semantic version precedence (pre-releases before the release, numbers numerically).
 
