@@ -36,7 +36,8 @@ def test_cli_formats_and_exit_code(tmp_path):
     assert report["resources"]["items"]["rows"] == {"added": 1, "removed": 0, "modified": 1}
     assert report["resources"]["items"]["changes"][0]["row"]["day"] == "2024-01-20"
     md = run("diff", a, b, "--format", "markdown").stdout
-    assert md.startswith("## [1.0.0] - ") and "### Added\n\n- `items`: 1 row (`2`)." in md
+    assert md.startswith("## [1.1.0] - ")  # the version the changes require, not the old one
+    assert "### Added\n\n- `items`: 1 row (`2`)." in md
     assert run("diff", a, b).returncode == 0
     assert run("diff", a, b, "--exit-code").returncode == 1
     assert run("diff", a, a, "--exit-code").returncode == 0

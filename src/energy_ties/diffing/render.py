@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 from ..errors import printable
@@ -16,7 +17,47 @@ if TYPE_CHECKING:
     from .model import Diff, ResourceDiff
 
 
-def to_text(d: Diff) -> str:
+#: Rows of each kind (added, removed, modified) the text lists per resource; the counts cover the rest.
+TEXT_ROWS = 20
+#: Characters of a value the text shows before shortening it with an ellipsis.
+VALUE_CHARS = 60
+#: A release version: the core numbers, then an optional pre-release and build (semver 2.0.0).
+_VERSION = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:[-+].*)?$")
+
+
+def value_text(value: Any, limit: int = VALUE_CHARS) -> str:
+    """A cell as the text diff shows it: strings quoted, empty cells as ``null``, long ones shortened."""
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        value = value.isoformat()
+    text = json.dumps(value, ensure_ascii=False, default=str) if value is not None else "null"
+    return text if len(text) <= limit else text[: limit - 2] + "…" + text[-1]
+
+
+def _key_text(key: dict) -> str:
+    return ", ".join(str(v) for v in key.values()) or "(row)"
+
+
+def _row_lines(res: ResourceDiff, limit: int) -> list[str]:
+    """``~ key: field: old → new; ...``, ``+ key`` and ``- key``, at most ``limit`` of each kind."""
+    lines = []
+    for m in res.modified[:limit]:
+        cells = "; ".join(f"{f}: {value_text(o)} → {value_text(n)}" for f, (o, n) in m.cells.items())
+        lines.append(f"  ~ {_key_text(m.key)}: {cells}")
+    for sign, table in (("+", res.added), ("-", res.removed)):
+        rows = table.slice(0, limit).to_pylist() if table is not None else []
+        for r in rows:
+            shown = (
+                _key_text({k: r.get(k) for k in res.key}) if res.key else ", ".join(value_text(v) for v in r.values())
+            )
+            lines.append(f"  {sign} {shown}")
+    for kind, sign in (("modified", "~"), ("added", "+"), ("removed", "-")):
+        if res.rows[kind] > limit:
+            lines.append(f"  {sign} ... and {res.rows[kind] - limit} more {kind}")
+    return lines
+
+
+def to_text(d: Diff, limit: int = TEXT_ROWS) -> str:
+    """Versions and bump, the reasons, then per resource its counts and each changed cell old → new."""
     lines = [f"{d.old_version or '?'} -> {d.new_version or '?'}: required bump {d.required_bump}"]
     lines += ["  " + r.line() for r in d.reasons]
     for name, res in d.resources.items():
@@ -25,20 +66,35 @@ def to_text(d: Diff) -> str:
         n = res.rows
         extra = f" (was {res.old_name})" if res.old_name else ""
         lines.append(f"{name}{extra}: {res.status}; rows +{n['added']} -{n['removed']} ~{n['modified']}")
+        if res.status not in ("added", "removed"):
+            lines += _row_lines(res, limit)
     if not d.changed:
         lines.append("no differences")
     return "\n".join(printable(line) for line in lines)  # a name or value never breaks its line
 
 
+def required_version(d: Diff) -> str | None:
+    """The version the changes require: the new one when its bump is enough, else the old one bumped."""
+    old, new = (_VERSION.match(v or "") for v in (d.old_version, d.new_version))
+    if old is None or new is None:
+        return d.new_version
+    a, b = tuple(int(x) for x in old.groups()), tuple(int(x) for x in new.groups())
+    bump = d.required_bump
+    needed = {"major": (a[0] + 1, 0, 0), "minor": (a[0], a[1] + 1, 0), "patch": (a[0], a[1], a[2] + 1)}.get(bump)
+    if needed is None or b >= needed:
+        return d.new_version
+    return ".".join(map(str, needed))
+
+
 def to_markdown(d: Diff, date: str | None = None) -> str:
-    """A CHANGELOG section (Keep a Changelog) describing the changes."""
+    """A CHANGELOG section (Keep a Changelog) describing the changes, headed by the version they require."""
     date = date or dt.date.today().isoformat()
     sections: dict[str, list[str]] = {"Added": [], "Changed": [], "Removed": [], "Fixed": []}
     for m in d.metadata:
         sections["Changed"].append(f"Package `{m.property}` {m.change}.")
     for name, res in d.resources.items():
         _resource_items(name, res, sections)
-    out = [f"## [{d.new_version or 'Unreleased'}] - {date}", ""]
+    out = [f"## [{required_version(d) or 'Unreleased'}] - {date}", ""]
     for title, items in sections.items():
         if items:
             out += [f"### {title}", ""] + [f"- {i}" for i in items] + [""]

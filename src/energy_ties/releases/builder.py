@@ -109,13 +109,16 @@ def data_readme(root: Path, descriptor: dict, date: str) -> str:
     ]
     for res in descriptor.get("resources") or []:
         lines.append(f"- `{res.get('name')}` (`{res.get('path')}`): {res.get('description', res.get('title', ''))}")
+    if any(isinstance(r, dict) and r.get("name") == "evidence" for r in descriptor.get("resources") or []):
+        lines += [  # only a package with evidence spans (energy-ties) has something to check them against
+            "",
+            "## Checking the evidence",
+            "",
+            "Every span in `evidence` can be checked against the article texts (not included) with the "
+            "energy-ties tool: `pip install energy-ties`, then "
+            "`energy-ties verify-evidence datapackage.json --texts DIR`.",
+        ]
     lines += [
-        "",
-        "## Checking the evidence",
-        "",
-        "Every span in `evidence` can be checked against the article texts (not included) with the "
-        "energy-ties tool: `pip install energy-ties`, then "
-        "`energy-ties verify-evidence datapackage.json --texts DIR`.",
         "",
         "## Data dictionary",
         "",
