@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+
+import pytest
+import yaml
 
 import energy_ties
 from energy_ties.datapackage.dictionary import update_readme
@@ -48,3 +52,17 @@ def test_the_readme_examples_run(server, cache, tmp_path, monkeypatch):
         assert r.returncode == 0, (line, r.stderr)
     first = zip_entries(ROOT / "releases" / "energy-ties-1.0.0.zip")
     assert files(tmp_path / "energy-ties-1.0.0") == first
+
+
+def test_the_ci_section_is_a_workflow_whose_references_exist():
+    """The snippet a maintainer copies: a checkout, then this repository's action at a ref that exists."""
+    section = (ROOT / "README.md").read_text().split("**In CI.**")[1].split("\n## ")[0]
+    steps = yaml.safe_load(re.search(r"```yaml\n(.+?)```", section, re.S).group(1))["steps"]
+    assert [s["uses"].split("@")[0] for s in steps] == ["actions/checkout", "energy-ties/energy-ties"]
+    assert (ROOT / "action.yml").is_file()
+    ref = steps[1]["uses"].split("@")[1]
+    assert "rev:" not in section  # no pre-commit snippet until a release tag exists to point it at
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout: the refs cannot be listed")
+    tags = subprocess.run(["git", "-C", ROOT, "tag", "-l"], capture_output=True, text=True).stdout.split()
+    assert ref == "main" or ref in tags, f"{ref} is neither main nor a tag of this repository"

@@ -154,3 +154,26 @@ def test_build_release_and_its_check_work_for_another_package(repo):
         "bird-counts-1.0.0.zip",
         "bird-counts-1.1.0.zip",
     ]
+
+
+def test_versions_json_follows_its_schema_and_cache_lists_and_clears(released, served, tmp_path):
+    import jsonschema
+
+    from helpers import ROOT
+
+    cache = tmp_path / "cache"
+    options = ["--package", released, "--base-url", served.url, "--cache", cache]
+    assert run("download", "1.1.0", *options).returncode == 0
+    listed = json.loads(run("versions", "--json", *options).stdout)
+    schema = json.loads((ROOT / "src" / "energy_ties" / "schemas" / "versions.json").read_text())
+    jsonschema.validate(listed, schema, format_checker=jsonschema.FormatChecker())
+    (cache / "mine.txt").write_text("not the library's")
+    r = run("cache", "--cache", cache)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[:2] == [f"cache {cache}", "package\tversion\tunpacked\tbytes"]
+    assert [line.split("\t")[:3] for line in lines[2:]] == [[NAME, "1.1.0", "yes"]]
+    r = run("cache", "--clear", "--cache", cache)
+    assert r.returncode == 0 and r.stdout.startswith(f"cleared {cache}: ")
+    assert sorted(p.name for p in cache.iterdir()) == ["mine.txt"]  # only what the library keeps is removed
+    assert run("cache", "--cache", cache).stdout.splitlines()[2:] == []
