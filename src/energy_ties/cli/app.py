@@ -42,6 +42,7 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _package_commands(sub)
     _release_commands(sub)
+    _download_commands(sub)
     return p
 
 
@@ -94,7 +95,7 @@ def _package_commands(sub: Any) -> None:
 
 
 def _release_commands(sub: Any) -> None:
-    """Commands across releases: diff, check-release, build-release, download, versions."""
+    """Commands across releases: diff, check-release, build-release."""
     s = sub.add_parser("diff", help="what changed between two packages, and the version bump it demands")
     s.add_argument("old", help="datapackage.json, folder, release .zip or released version number")
     s.add_argument("new", help="datapackage.json, folder, release .zip or released version number")
@@ -148,6 +149,9 @@ def _release_commands(sub: Any) -> None:
     s.add_argument("--force", action="store_true", help="replace a released version whose files have changed")
     s.set_defaults(func=cmd_build_release)
 
+
+def _download_commands(sub: Any) -> None:
+    """Commands on published releases and the cache: download, versions, cache."""
     s = sub.add_parser("download", help="download, verify and cache a release; print its folder")
     s.add_argument("version", nargs="?", default="latest", help="X.Y.Z, vX.Y.Z or latest (default: latest)")
     s.add_argument("--dest", metavar="DIR", help="also copy the verified release to the new folder DIR")

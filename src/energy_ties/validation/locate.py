@@ -111,12 +111,12 @@ def _scan(res: Resource, rows: set[int]) -> dict[int, _Record]:
         for i, path in enumerate(res.paths):
             if compressed(path) is not None:
                 return found
-            for n, (line, text) in enumerate(_records(path, res.encoding, dialect), 1):
+            for n, (line, consumed) in enumerate(_records(path, res.encoding, dialect), 1):
                 if i and n <= skip:  # a later part's own header rows are not numbered
                     continue
                 number += 1
                 if number in rows:
-                    found[number] = _Record(path, line, text, dialect)
+                    found[number] = _Record(path, line, "".join(consumed), dialect)
                 if number >= last:
                     return found
     except (EnergyTiesError, OSError, csv.Error, UnicodeError, LookupError):
@@ -124,8 +124,9 @@ def _scan(res: Resource, rows: set[int]) -> dict[int, _Record]:
     return found
 
 
-def _records(path: Path, encoding: str, dialect: Dialect) -> Iterator[tuple[int, str]]:
-    """(first line, raw text) of each record of the file, as Python's csv reader splits them."""
+def _records(path: Path, encoding: str, dialect: Dialect) -> Iterator[tuple[int, list[str]]]:
+    """(first line, its lines as read) of each record of the file, as Python's csv reader splits them; the
+    list is reused for the next record, so it is joined only for the records asked for."""
     enc = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
     if not codecs.lookup(enc)._is_text_encoding:
         return
@@ -141,7 +142,7 @@ def _records(path: Path, encoding: str, dialect: Dialect) -> Iterator[tuple[int,
         reader = csv.reader(lines(), **dialect.python())
         start = 1
         for _ in reader:
-            yield start, "".join(consumed)
+            yield start, consumed
             start = reader.line_num + 1
             consumed.clear()
 
