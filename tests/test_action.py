@@ -107,8 +107,8 @@ def test_the_steps_validate_annotate_and_gate_the_release(released, tmp_path):
         'cell "-1" in row "6" and field "n" at position "4": constraint "minimum" is "0"',
         '::error file=data/counts.csv,line=7,title=foreign-key::counts:6:site: Row at position "6" violates the '
         'foreign key: for "site": values "9" not found in the lookup table "sites" as "id"',
-        "::error title=release refused::the package changed since 1.1.0 but its version did not: the changes "
-        "need a minor bump (rows-added counts)",
+        "::error file=datapackage.json,title=release refused::the package changed since 1.1.0 but its version did "
+        "not: the changes need a minor bump (rows-added counts)",
     ]
     assert summary.read_text() == KNOWN_SUMMARY
 

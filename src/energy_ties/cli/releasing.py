@@ -43,12 +43,20 @@ def cmd_check_release(args: argparse.Namespace) -> int:
         return 0
     for p in check.problems:
         if args.format == "github":
-            from ..validation.render import github_command
-
-            print(github_command("error", printable(p), title="release refused"))
+            print(_annotation(args.path, p))
         else:
             print(printable(f"refused: {p}"))
     return 1
+
+
+def _annotation(path: str, problem: str) -> str:
+    """A refusal as a workflow command on the file it concerns: the changelog, or the descriptor (the version)."""
+    from ..validation.locate import Location, shown
+    from ..validation.render import github_command
+
+    folder = Path(path) if Path(path).is_dir() else Path(path).parent
+    file = "CHANGELOG.md" if problem.startswith(("CHANGELOG.md", str(folder / "CHANGELOG.md"))) else "datapackage.json"
+    return github_command("error", printable(problem), Location(shown(folder / file)), "release refused")
 
 
 def cmd_build_release(args: argparse.Namespace) -> int:
