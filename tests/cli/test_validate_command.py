@@ -32,6 +32,7 @@ def test_validate_json_report(tmp_path):
         report, json.loads((ROOT / "src" / "energy_ties" / "schemas" / "validation-report.json").read_text())
     )
     assert r.returncode == 1 and report["valid"] is False
+    assert sum(report["stats"]["types"].values()) == report["stats"]["errors"]  # every error, by type
     assert report["errors"][0] | {"message": None} == {
         "type": "type-error",
         "resource": "t",
