@@ -69,8 +69,9 @@ def test_counts_by_type_come_before_a_long_list(tmp_path):
     write_package(tmp_path, {"t": (SCHEMA, csv_text(["id", "note", "n"], data))})
     r = run("validate", "--format", "editor", cwd=tmp_path)
     assert r.stdout.splitlines()[0] == "30 error(s) by type: type-error 29, primary-key 1"
-    r = run("validate", "--json", cwd=tmp_path)
+    r = run("validate", "--json", "--limit-errors", "3", cwd=tmp_path)  # counted in all, not only those listed
     assert '"types": {\n      "type-error": 29,\n      "primary-key": 1\n    }' in r.stdout
+    assert '"reported": 3,' in r.stdout
 
 
 def test_workflow_command_escaping():
