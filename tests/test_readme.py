@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 import energy_ties
 from energy_ties.datapackage.dictionary import update_readme
 from helpers import ROOT, files, zip_entries
@@ -40,7 +42,11 @@ def test_the_readme_examples_run(server, cache, tmp_path, monkeypatch):
     exec(re.search(r"```python\n(.+?)```", section, re.S).group(1), namespace)
     latest = json.loads((server.root / "index.json").read_text())["latest"]
     assert namespace["folder"] == cache / "releases" / "1.0.0" and namespace["latest"] == cache / "releases" / latest
-    assert list(namespace["tables"]) == list(energy_ties.load())
+    # load(version="1.0.0") gives the old data: the tables of the 1.0.0 archive, whatever the current release
+    old = energy_ties.load(path=ROOT / "releases" / "energy-ties-1.0.0.zip")
+    assert list(namespace["tables"]) == list(old) and "dates" not in old
+    for name, frame in old.items():
+        assert namespace["tables"][name].equals(frame), name
     for line in re.search(r"```sh\n(.+?)```", section, re.S).group(1).splitlines():
         args = line.split("#")[0].split()
         assert args[0] == "energy-ties"
@@ -48,3 +54,25 @@ def test_the_readme_examples_run(server, cache, tmp_path, monkeypatch):
         assert r.returncode == 0, (line, r.stderr)
     first = zip_entries(ROOT / "releases" / "energy-ties-1.0.0.zip")
     assert files(tmp_path / "energy-ties-1.0.0") == first
+
+
+def test_every_pin_a_user_copies_exists():
+    """README, the pre-commit hook and the changelogs pin commits and release archives that exist: no tags
+    (the repository has none)."""
+    import shutil
+    import subprocess
+
+    names = ("README.md", ".pre-commit-hooks.yaml", "CHANGELOG.md", "CHANGELOG-library.md")
+    text = "\n".join((ROOT / name).read_text() for name in names)
+    assert "releases/tag/" not in text and not re.search(r"rev: v\d", text) and "compare/v" not in text
+    archives = set(re.findall(r"releases/(energy-ties-[0-9][^/\s)`]*\.zip)", text))
+    assert archives and all((ROOT / "releases" / a).is_file() for a in archives), archives
+    commits = set(re.findall(r"(?<![0-9a-f])[0-9a-f]{40}(?![0-9a-f])", text))
+    assert commits
+    git = shutil.which("git")
+    probe = [git, "-C", str(ROOT), "rev-parse", "--is-shallow-repository"] if git else None
+    if probe is None or subprocess.run(probe, capture_output=True, text=True).stdout.strip() != "false":
+        pytest.skip("no full git history to look the pinned commits up in")
+    for sha in commits:
+        found = subprocess.run([git, "-C", str(ROOT), "cat-file", "-e", f"{sha}^{{commit}}"], capture_output=True)
+        assert found.returncode == 0, f"{sha} is not a commit of this repository"

@@ -22,6 +22,9 @@ VERSION = json.loads((ROOT / "datapackage.json").read_text())["version"]
 ARCHIVE = f"energy-ties-{VERSION}.zip"
 #: {name: bytes} of the released archive of the current version
 RELEASED = zip_entries(ROOT / "releases" / ARCHIVE)
+#: Every release releases/index.json lists, oldest first, and the current version's entry among them
+INDEXED = json.loads((ROOT / "releases" / "index.json").read_text())["releases"]
+ENTRY = next(r for r in INDEXED if r["version"] == VERSION)
 
 
 class Handler(SimpleHTTPRequestHandler):
