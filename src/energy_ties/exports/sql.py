@@ -5,9 +5,11 @@ required fields and categories declared, and its descriptions (DuckDB comments; 
 Each database is built in a temporary folder with the engine's own Python
 module (``sqlite3``, ``duckdb``) and then written to its target through
 :mod:`energy_ties.files`, atomically. Tables are created and filled in the
-order their foreign keys need (referenced tables first; a table referring to
-itself is filled parent rows first), so DuckDB, which checks foreign keys on
-insert, accepts them, and SQLite's ``PRAGMA foreign_key_check`` is clean.
+order their foreign keys need (referenced tables first; in DuckDB, which
+checks foreign keys on insert, a table referring to itself is filled parent
+rows first, so its rows may come back in another order than the file's: read
+them by primary key); SQLite keeps the file's order, and its ``PRAGMA
+foreign_key_check`` is clean.
 """
 
 from __future__ import annotations
@@ -146,11 +148,8 @@ def write_sqlite(pkg: Package, out: Path, metadata: Path | None) -> None:
                 con.execute(create_table(res, "sqlite"))
                 frame = read_table(res)
                 marks = ", ".join("?" * len(frame.columns))
-                for level in _levels(res, frame):
-                    rows = frame.loc[level].astype(object).itertuples(index=False, name=None)
-                    con.executemany(f"INSERT INTO {quote(res.name)} VALUES ({marks})", [
-                        [_sqlite_value(v) for v in r] for r in rows
-                    ])  # fmt: skip
+                rows = [[_sqlite_value(v) for v in r] for r in frame.astype(object).itertuples(index=False)]
+                con.executemany(f"INSERT INTO {quote(res.name)} VALUES ({marks})", rows)  # checked afterwards
             con.commit()
         finally:
             con.close()
