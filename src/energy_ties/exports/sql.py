@@ -177,7 +177,7 @@ def datasette_metadata(pkg: Package, database: str) -> dict[str, Any]:
         "description": d.get("description") or "",
         "license": licence.get("title") or licence.get("name") or "",
         "license_url": licence.get("path") or "",
-        "source": d.get("title") or d.get("name") or "",
+        "source": f"{d.get('name') or 'data package'} {d.get('version') or ''}".strip(),
         "source_url": d.get("homepage") or "",
         "databases": {database: {"tables": tables}},
     }
