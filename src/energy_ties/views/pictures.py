@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import math
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -46,8 +47,24 @@ def _figure(width: float, height: float) -> Any:
     mpl = require_extra("matplotlib", "plot")
     from matplotlib.figure import Figure
 
+    _bundled_font(mpl)
     mpl.rcParams.update(_STYLE)
     return Figure(figsize=(width, height))
+
+
+def _bundled_font(mpl: Any) -> None:
+    """Make "DejaVu Sans" mean the copy matplotlib ships: a system copy of another version would measure
+    text differently, and the same data would no longer give the same bytes on another machine."""
+    from matplotlib import font_manager as fm
+
+    data = Path(mpl.get_data_path()).resolve()
+    fonts = fm.fontManager.ttflist
+    kept = [f for f in fonts if f.name != "DejaVu Sans" or data in Path(f.fname).resolve().parents]
+    if len(kept) != len(fonts):
+        fm.fontManager.ttflist = kept
+        cached = getattr(fm.fontManager, "_findfont_cached", None)  # lookups made before name other files
+        if cached is not None:
+            cached.cache_clear()
 
 
 def _svg(fig: Any) -> bytes:
