@@ -27,6 +27,21 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(_escape, text)
 
 
+# what JSON may hold raw but a terminal would act on: DEL, C1 controls (0x9b is a one-byte ANSI escape), the line
+# separators and the bidirectional overrides (json.dumps already escapes C0)
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_printable(document: str) -> str:
+    """A JSON document with the characters a terminal would act on written as JSON escapes (``\\u009b``): the
+    same JSON value, safe to print.
+
+    >>> json_printable('{"a": "\x9b31m"}')
+    '{"a": "\\\\u009b31m"}'
+    """
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", document)
+
+
 class EnergyTiesError(Exception):
     """Base class: the message is a complete, single-line explanation."""
 

@@ -91,6 +91,17 @@ def is_regular(path: os.PathLike | str) -> bool:
         return False
 
 
+def refusal(path: os.PathLike | str) -> str | None:
+    """Why ``path`` (links followed) cannot be read as a file, or None when it is a regular file; never blocks."""
+    try:
+        _refuse_mode(os.stat(path).st_mode, "")
+    except PackageReadError as exc:
+        return str(exc).removeprefix(": ")
+    except (OSError, ValueError):
+        return "cannot be read"
+    return None
+
+
 def _refuse_mode(mode: int, what: str) -> None:
     if stat.S_ISDIR(mode):
         raise PackageReadError(f"{what}: is a folder, expected a file")

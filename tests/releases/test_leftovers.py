@@ -181,3 +181,40 @@ def test_check_reports_a_file_the_index_does_not_name_and_build_leaves_it(tmp_pa
     assert (code, err) == (0, "") and out.startswith("unchanged: ")
     assert (root / "releases" / "notes.txt").is_file()  # not a leftover of ours: the maintainer's to remove
     assert (root / "releases" / "energy-ties-0.9.0.zip").is_file()
+
+
+#: download --dest with the copy into the destination made to hang after its first file.
+SLOW_COPY = """
+import shutil, sys, time
+real = shutil.copyfile
+def copyfile(src, dst, **kw):
+    real(src, dst, **kw)
+    print("copied", flush=True)
+    time.sleep(60)
+shutil.copyfile = copyfile
+from energy_ties.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_kill_9_during_download_dest_leaves_a_partial_folder_that_the_next_copy_sweeps(
+    wild_server, cache, run, tmp_path
+):
+    argv = ["download", VERSION, "--base-url", wild_server.url, "--cache", str(cache)]
+    assert run(*argv)[0] == 0  # in the cache: the copy is all that is left to do
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    dest = tmp_path / "copy"
+    (tmp_path / ".copy.notes").write_text("mine")  # the user's own files beside it stay
+    (tmp_path / ".copy.energy-ties-partial-rc.1").mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SLOW_COPY, *argv, "--dest", str(dest)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline() == b"copied\n"
+    finally:
+        kill_9(proc)
+    partial = [p.name for p in tmp_path.iterdir() if re.fullmatch(rf"\.copy\.energy-ties-partial-{TOKEN}", p.name)]
+    assert len(partial) == 1 and not dest.exists()
+    assert run(*argv, "--dest", str(dest)) == (0, f"{dest}\n", "")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".copy.energy-ties-partial-rc.1", ".copy.notes", "copy"]

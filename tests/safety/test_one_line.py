@@ -63,3 +63,22 @@ def test_an_error_naming_a_hostile_path_is_one_clean_line(tmp_path, capsys):
     code, out, err = run(capsys, "validate", str(folder))
     assert (code, out) == (2, "")
     assert err.count("\n") == 1 and "\x1b" not in err and "a b\\x1b[1m" in err
+
+
+C1_CELL = "a\x9b31mb\x7fc\u2028d\u202ee"  # a one-byte CSI, DEL, a line separator, a right-to-left override
+
+
+def test_json_output_escapes_what_a_terminal_acts_on_and_keeps_the_values(tmp_path, capsys):
+    schema = {"fields": [{"name": C1_CELL, "type": "integer"}]}
+    path = write_package(tmp_path / "pkg", {"t": (schema, csv_text([C1_CELL], [[C1_CELL]]))})
+    code, out, _ = run(capsys, "validate", "--json", str(path))
+    assert code == 1
+    assert not any(ch in out for ch in "\x9b\x7f\u2028\u202e"), repr(out)
+    error = json.loads(out)["errors"][0]
+    assert error["field"] == C1_CELL and C1_CELL in error["message"]
+    text = {"fields": [{"name": C1_CELL, "type": "string"}]}
+    old = write_package(tmp_path / "old", {"t": (text, csv_text([C1_CELL], [[C1_CELL]]))})
+    new = write_package(tmp_path / "new", {"t": (text, csv_text([C1_CELL], [["x" + C1_CELL]]))})
+    code, out, _ = run(capsys, "diff", "--format", "json", str(old), str(new))
+    assert not any(ch in out for ch in "\x9b\x7f\u2028\u202e"), repr(out)
+    assert C1_CELL in json.dumps(json.loads(out), ensure_ascii=False)

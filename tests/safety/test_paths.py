@@ -167,9 +167,9 @@ def test_a_fifo_as_a_schema_dialect_or_data_path_does_not_block(fifo_package, ke
     r = run_guarded("validate", str(fifo_package))
     assert r.returncode == 1, r.stderr
     expected = {
-        "schema": "t: schema-error: resource 't' schema 'fifo.json': is a FIFO, not a regular file; refused",
-        "dialect": "t: dialect-error: resource 't' dialect: is a FIFO, not a regular file; refused",
-        "path": "t: scheme-error: resource 't': data file 'fifo.json' is not a regular file; refused",
+        "schema": "t: schema-error: resource 't': schema 'fifo.json' is a FIFO, not a regular file; refused",
+        "dialect": "t: dialect-error: resource 't': dialect 'fifo.json' is a FIFO, not a regular file; refused",
+        "path": "t: scheme-error: resource 't': data file 'fifo.json' is a FIFO, not a regular file; refused",
     }[key]
     assert expected in r.stdout.splitlines(), r.stdout
 

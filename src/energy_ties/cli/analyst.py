@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..errors import printable
+from ..errors import json_printable, printable
 from .output import err, out, print_table, report_stale
 
 VIEW_NAMES = ("events", "claims", "timeline", "quotes", "network", "disagreements")
@@ -60,7 +60,7 @@ def cmd_view(args: argparse.Namespace) -> int:
         rows = [
             {k: _json_value(v) for k, v in zip(frame.columns, r)} for r in frame.astype(object).itertuples(index=False)
         ]
-        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        print(json_printable(json.dumps(rows, ensure_ascii=False, indent=1)))  # nothing a terminal acts on
     else:
         cells = [
             ["" if _json_value(v) is None else str(v) for v in r] for r in frame.astype(object).itertuples(index=False)

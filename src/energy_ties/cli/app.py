@@ -213,8 +213,34 @@ def _terminate_unwinds() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _escaping_output() -> list[tuple[Any, str | None]]:
+    """Make standard output and error write what they cannot encode (a lone surrogate in a field name) as a
+    backslash escape, which is also the JSON escape of it; returns what to restore."""
+    saved: list[tuple[Any, str | None]] = []
+    stream: Any
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            saved.append((stream, stream.errors))
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, OSError):
+            saved.pop()
+    return saved
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    saved = _escaping_output()
+    try:
+        return _run(args)
+    finally:
+        for stream, errors in saved:
+            try:
+                stream.reconfigure(errors=errors)
+            except (AttributeError, ValueError, OSError):
+                pass
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         with _terminate_unwinds():
             return args.func(args)

@@ -12,7 +12,7 @@ import argparse
 import os
 from pathlib import Path
 
-from ..errors import printable
+from ..errors import json_printable, printable
 from .output import err, out, print_table, report_stale
 
 # Each command imports what it needs when it runs, so that ``energy-ties --help`` starts without Arrow.
@@ -48,7 +48,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         profile=args.profile,
     )
     if args.json:
-        print(report.to_json())
+        print(json_printable(report.to_json()))
         return 0 if report.valid else 1
     rows = [
         [e.type, e.resource or "", "" if e.row is None else str(e.row), e.field or "", e.message] for e in report.errors
@@ -146,7 +146,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     d = diff(args.old, args.new, tolerance=args.tolerance)
     if args.format == "json":
-        print(d.to_json())
+        print(json_printable(d.to_json()))
     elif args.format == "markdown":
         print(d.to_markdown(), end="")
     else:

@@ -30,6 +30,9 @@ RATIO_FLOOR = 16 << 20
 #: Timestamp written into every entry of a reproducible archive (the zip epoch).
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 _CHUNK = 1 << 16
+#: What reading an entry may raise: RuntimeError for an encrypted one, NotImplementedError for a compression
+#: method zipfile lacks.
+_ENTRY_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, RuntimeError, NotImplementedError)
 
 
 def safe_member_path(name: str, archive: str) -> PurePosixPath | None:
@@ -118,7 +121,7 @@ def unpack(archive: Path, dest: Path, *, max_bytes: int = MAX_UNPACKED_BYTES, ma
                         out.write(chunk)
             except FileExistsError:
                 raise ArchiveError(f"{label}: entry {info.filename!r} appears twice") from None
-            except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
+            except _ENTRY_ERRORS as exc:
                 raise ArchiveError(f"{label}: entry {info.filename!r} is corrupt ({exc})") from None
 
 

@@ -38,7 +38,11 @@ PHASE = {
     "unique-error": 7,
     "primary-key": 8,
     "foreign-key": 9,
+    "hash-count": 11,
+    "byte-count": 12,
 }
+#: Error types frictionless reports once the whole table is read, after every row's errors.
+AT_END = {"hash-count", "byte-count"}
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ class Error:
         place = self.rank if self.rank is not None else (self.field_number or 0)
         return (
             resource_order.get(self.resource, len(resource_order)),
-            self.row or 0,
+            float("inf") if self.type in AT_END else (self.row or 0),
             PHASE.get(self.type, 10),
             place,
             self.order,

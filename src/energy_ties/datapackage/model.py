@@ -18,7 +18,12 @@ class Resource:
     """One resource of a package with its paths resolved and its schema read.
 
     ``problems`` holds (error type, message) pairs for anything that keeps the
-    resource from being read: the validator reports them, the loader raises.
+    resource from being read (its data's place, its schema, its dialect): the
+    validator reports them and reads no table, the loader raises the first.
+    ``notes`` holds the descriptor's other problems (a title that is not a
+    string, a ``bytes`` that is not an integer): reported, but nothing that
+    reads the data needs the property. ``integrity`` is False when ``bytes``
+    or ``hash`` cannot be compared with the file.
     """
 
     name: str
@@ -30,6 +35,31 @@ class Resource:
     dialect: dict = field(default_factory=dict)
     problems: list[tuple[str, str]] = field(default_factory=list)
     references: References = NO_REFERENCES  # where its jsonSchema constraints' $refs may lead
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    integrity: bool = True
+
+    @property
+    def has_schema(self) -> bool:
+        """Whether the descriptor gives a schema (when it does not, the validator reads the table without one)."""
+        return self.descriptor.get("schema") is not None
+
+    @property
+    def is_table(self) -> bool:
+        """Whether the validator reads the resource as a table: it has a schema, is declared ``type: table``
+        (or v1's ``tabular-data-resource``), or its format is CSV or TSV, declared or by its files' suffix.
+
+        Data Resource v2: "If property `type` is not provided, the resource is considered to be a
+        non-specific file. An implementation `MAY` provide some additional interfaces, for example, tabular,
+        to non-specific files if `type` can be detected from the data source or format." frictionless reads
+        such files as tables; so does this validator.
+        """
+        d = self.descriptor
+        if self.has_schema or d.get("type") == "table" or d.get("profile") == "tabular-data-resource":
+            return True
+        fmt = self.format.lower()
+        if fmt:
+            return fmt in ("csv", "tsv")
+        return bool(self.paths) and all(p.suffix.lower() in (".csv", ".tsv") for p in self.paths)
 
     @property
     def inline(self) -> Any:

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PackageReadError, UnsafePathError
-from ..files import is_regular
+from ..files import refusal
 from ..tabular.csvreader import MAX_COLUMNS
 from ..tabular.jsonschemas import References
 from ..tabular.schema import Schema
-from . import archive
+from . import archive, parts
 from .jsonio import read_json
 from .model import Package, Resource
 from .paths import fetch_remote, is_url, resolve_inside
@@ -81,7 +81,7 @@ def open_package(source: str | os.PathLike | None = None, *, allow_remote: bool 
     """Open a package; raises PackageReadError only when the descriptor itself cannot be read."""
     desc_path, tmp, label = locate(source)
     try:
-        descriptor = read_json(desc_path, label if desc_path.name == Path(label).name else f"{label}: {DESCRIPTOR}")
+        descriptor = _read_json(desc_path, label if desc_path.name == Path(label).name else f"{label}: {DESCRIPTOR}")
         if not isinstance(descriptor, dict):
             raise PackageReadError(f"{label}: a data package descriptor must be a JSON object")
         root = desc_path.parent
@@ -93,9 +93,10 @@ def open_package(source: str | os.PathLike | None = None, *, allow_remote: bool 
             remote_dir.mkdir(exist_ok=True)
         resources = []
         raw = descriptor.get("resources")
+        version = parts.profile_version(descriptor)
         for i, rd in enumerate(raw if isinstance(raw, list) else []):
             if isinstance(rd, dict):
-                resources.append(_open_resource(root, i, rd, remote_dir))
+                resources.append(_open_resource(root, i, rd, remote_dir, version))
         return Package(
             root=root,
             descriptor_path=desc_path,
@@ -123,56 +124,119 @@ def _too_wide(schema: dict) -> bool:
     return isinstance(fields, list) and len(fields) > MAX_COLUMNS
 
 
-def _open_resource(root: Path, index: int, rd: dict, remote_dir: Path | None) -> Resource:
+def _short(rel: Any, limit: int = 120) -> str:
+    text = repr(rel)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _read_json(path: Path, label: str) -> Any:
+    """read_json, with a descriptor nested too deep for the parser an unreadable one, not a crash."""
+    try:
+        return read_json(path, label)
+    except RecursionError:
+        raise PackageReadError(f"{label}: not valid JSON (nested too deeply to be read)") from None
+
+
+def _file(root: Path, rel: Any, what: str, remote_dir: Path | None) -> tuple[Path | None, tuple[str, str] | None]:
+    """A descriptor path resolved inside the package, and the problem that keeps it from being read, if any
+    (outside the package: resource-error, as frictionless's "not safe"; not there or not openable: scheme-error)."""
+    try:
+        path = _resolve(root, rel, what, remote_dir)
+        if not path.exists():
+            return path, ("scheme-error", f"{what} {_short(rel)} not found")
+        why = refusal(path)
+        if why is not None:
+            return path, ("scheme-error", f"{what} {_short(rel)} {why}")
+    except (UnsafePathError, PackageReadError) as exc:
+        return None, ("scheme-error" if "remote" in str(exc) else "resource-error", str(exc))
+    except ValueError:  # a NUL character, or text no file name can hold (a lone surrogate)
+        return None, ("resource-error", f"{what} {_short(rel)} is not a possible file name")
+    except OSError as exc:  # a name too long, a folder that cannot be listed...
+        return None, ("scheme-error", f"{what} {_short(rel)} cannot be opened ({exc.strerror or exc})")
+    return path, None
+
+
+def _open_resource(root: Path, index: int, rd: dict, remote_dir: Path | None, version: str) -> Resource:
+    rd = parts.upgraded(rd)
     given = rd.get("name")
     name = given if isinstance(given, str) else f"resource-{index + 1}"
     res = Resource(name=name, descriptor=rd)
     res.references = References(root=root, base=root, allow_remote=remote_dir is not None)
     what = f"resource {name!r}"
-    # data paths
-    raw_paths = rd.get("path")
-    if raw_paths is not None:
-        for rel in raw_paths if isinstance(raw_paths, list) else [raw_paths]:
-            try:
-                path = _resolve(root, rel, f"{what} path", remote_dir)
-            except (UnsafePathError, PackageReadError) as exc:
-                res.problems.append(("scheme-error" if "remote" in str(exc) else "resource-error", str(exc)))
-                continue
-            if not path.exists():
-                res.problems.append(("scheme-error", f"{what}: data file {rel!r} not found"))
-            elif not is_regular(path):
-                res.problems.append(("scheme-error", f"{what}: data file {rel!r} is not a regular file; refused"))
-            res.paths.append(path)
-    elif "data" not in rd:
-        res.problems.append(("resource-error", f"{what}: has neither 'path' nor 'data'"))
-    if rd.get("format") is not None and not isinstance(rd["format"], str):
-        res.problems.append(("resource-error", f"{what}: format must be a string, got {rd['format']!r}"))
-    # schema, inline or by path
-    schema = rd.get("schema")
+    refused: set[str] = set()
+    for kind, message in parts.resource_problems(rd, index, version):
+        prop = parts.property_of(message, index)
+        refused.add(prop)
+        if prop in parts.DATA_PROPERTIES or (prop == "" and "'name'" not in message):
+            res.problems.append((kind, message))
+        else:
+            res.notes.append((kind, message))
+    res.integrity = not (refused & parts.INTEGRITY_PROPERTIES)
+    if "path" not in refused and rd.get("path") is not None:
+        raw = rd["path"]
+        for rel in raw if isinstance(raw, list) else [raw]:
+            path, problem = _file(root, rel, f"{what}: data file", remote_dir)
+            if problem is not None:
+                res.problems.append(problem)
+            if path is not None:
+                res.paths.append(path)
+    if "schema" not in refused:
+        _open_schema(res, root, index, remote_dir)
+    if "dialect" not in refused:
+        _open_dialect(res, root, index, remote_dir)
+    return res
+
+
+def _open_schema(res: Resource, root: Path, index: int, remote_dir: Path | None) -> None:
+    schema = res.descriptor.get("schema")
+    base = f"/resources/{index}/schema"
     if isinstance(schema, str):
+        res.schema_path, problem = _file(root, schema, f"resource {res.name!r}: schema", remote_dir)
+        if problem is not None or res.schema_path is None:
+            res.problems.append(("schema-error", problem[1] if problem else "schema cannot be read"))
+            return
+        base = schema
         try:
-            res.schema_path = _resolve(root, schema, f"{what} schema", remote_dir)
-            schema = read_json(res.schema_path, f"{what} schema {schema!r}")
-            if not is_url(rd["schema"]):  # relative references start from the schema file's folder
-                res.references = References(root=root, base=res.schema_path.parent, allow_remote=remote_dir is not None)
+            schema = _read_json(res.schema_path, f"resource {res.name!r} schema {_short(schema)}")
         except PackageReadError as exc:
             res.problems.append(("schema-error", str(exc)))
-            schema = None
+            return
+        if not isinstance(schema, dict):
+            res.problems.append(("schema-error", f"{base}: a Table Schema must be a JSON object"))
+            return
+        if not is_url(res.descriptor["schema"]):  # relative references start from the schema file's folder
+            allow = remote_dir is not None
+            res.references = References(root=root, base=res.schema_path.parent, allow_remote=allow)
     if isinstance(schema, dict) and _too_wide(schema):
-        if isinstance(rd.get("schema"), dict):  # inline: the descriptor itself is beyond what is read
+        what = f"resource {res.name!r}"
+        if isinstance(res.descriptor.get("schema"), dict):  # inline: the descriptor itself is beyond what is read
             raise PackageReadError(f"{what} schema: more than {MAX_COLUMNS} fields; refused")
         res.problems.append(("schema-error", f"{what} schema: more than {MAX_COLUMNS} fields; refused"))
     elif isinstance(schema, dict):
         res.schema_descriptor = schema
         res.schema = Schema.from_descriptor(schema)
-    elif schema is not None:
-        res.problems.append(("schema-error", f"{what}: schema must be an object or a path"))
-    dialect = rd.get("dialect")
+        blocking, unused = parts.schema_problems(schema, base)
+        res.problems += blocking
+        res.notes += unused
+
+
+def _open_dialect(res: Resource, root: Path, index: int, remote_dir: Path | None) -> None:
+    dialect = res.descriptor.get("dialect")
+    base = f"/resources/{index}/dialect"
     if isinstance(dialect, str):
+        path, problem = _file(root, dialect, f"resource {res.name!r}: dialect", remote_dir)
+        if problem is not None or path is None:
+            res.problems.append(("dialect-error", problem[1] if problem else "dialect cannot be read"))
+            return
+        base = dialect
         try:
-            dialect = read_json(_resolve(root, dialect, f"{what} dialect", remote_dir), f"{what} dialect")
+            dialect = _read_json(path, f"resource {res.name!r} dialect {_short(dialect)}")
         except PackageReadError as exc:
             res.problems.append(("dialect-error", str(exc)))
-            dialect = {}
-    res.dialect = dialect if isinstance(dialect, dict) else {}
-    return res
+            return
+        if not isinstance(dialect, dict):
+            res.problems.append(("dialect-error", f"{base}: a Table Dialect must be a JSON object"))
+            return
+    if isinstance(dialect, dict):
+        res.dialect = dialect
+        res.problems += parts.dialect_problems(dialect, base)

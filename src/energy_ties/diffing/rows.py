@@ -21,9 +21,10 @@ from .model import ResourceDiff, RowChange
 
 def row_key(old: Schema, new: Schema) -> list[str]:
     """Match rows on the primary key; if it changed, on the old one where the new data still holds it."""
-    if old.primary_key and tuple(old.primary_key) == tuple(new.primary_key):
+    held = set(old.field_names) & set(new.field_names)  # a key naming no field (an invalid schema) matches nothing
+    if old.primary_key and tuple(old.primary_key) == tuple(new.primary_key) and set(new.primary_key) <= held:
         return list(new.primary_key)
-    if old.primary_key and set(old.primary_key) <= set(new.field_names):
+    if old.primary_key and set(old.primary_key) <= held:
         return list(old.primary_key)
     return []
 
@@ -69,7 +70,7 @@ def same_value(u: object, v: object) -> bool:
 
 def equal_columns(x: pa.ChunkedArray, y: pa.ChunkedArray, tolerance: float) -> np.ndarray:
     """Elementwise typed equality (nulls equal nulls, NaN equals NaN; numbers within ``tolerance``)."""
-    if x.type != y.type:
+    if x.type != y.type or pa.types.is_nested(x.type):  # Arrow has no equality kernel for lists (list fields)
         xs, ys = x.to_pylist(), y.to_pylist()
         return np.array([same_value(u, v) for u, v in zip(xs, ys)], bool)
     both_null = pc.and_(pc.is_null(x), pc.is_null(y))

@@ -273,6 +273,11 @@ def sweep(s: Settings, version: str) -> None:
         remove(leftover)
 
 
+def partial_prefix(dest: Path) -> str:
+    """The name, less its random suffix, of the folder a copy to ``dest`` is made in before it is renamed."""
+    return f".{dest.name}.energy-ties-partial"
+
+
 def copy_release(folder: Path, dest: str | os.PathLike) -> Path:
     """Copy the verified release in ``folder`` to the new folder ``dest``, atomically, checking every file."""
     dest = Path(dest).absolute()
@@ -280,8 +285,11 @@ def copy_release(folder: Path, dest: str | os.PathLike) -> Path:
         raise DownloadError(f"{dest}: already exists; give a new or empty folder")
     files = json.loads((folder / MARKER).read_text(encoding="utf-8"))["files"]
     tmp = None
+    prefix = partial_prefix(dest)
+    for leftover in leftovers(dest.parent, prefix):  # what a copy to the same folder left when it was killed
+        remove(leftover)
     try:
-        tmp = new_folder(dest.parent, f".{dest.name}")
+        tmp = new_folder(dest.parent, prefix)
         for rel, sha in files.items():
             target = tmp / rel
             target.parent.mkdir(parents=True, exist_ok=True)

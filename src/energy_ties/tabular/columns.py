@@ -77,6 +77,8 @@ def equals_any(raw: pa.Array, values: list) -> pa.Array:
     For the short lists schemas hold, a few vectorised comparisons beat a hash
     lookup per cell (``is_in``) several times over.
     """
+    if pa.types.is_string(raw.type):  # text no cell can hold (a lone surrogate) equals no cell
+        values = [v for v in values if not isinstance(v, str) or encodable(v)]
     if len(values) > 64:
         return pc.is_in(raw, value_set=pa.array(values, type=raw.type))
     hit = None
@@ -84,6 +86,15 @@ def equals_any(raw: pa.Array, values: list) -> pa.Array:
         eq = pc.equal(raw, pa.scalar(v, raw.type))
         hit = eq if hit is None else pc.or_kleene(hit, eq)
     return hit if hit is not None else pa.array(np.zeros(len(raw), bool))
+
+
+def encodable(text: str) -> bool:
+    """Whether the text is valid Unicode: Arrow's strings are UTF-8, and a lone surrogate is not."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def missing_mask(raw: pa.Array, missing_values: tuple[str, ...]) -> np.ndarray:
@@ -143,6 +154,8 @@ def _cast_all(raw: pa.Array, missing: np.ndarray, to: pa.DataType) -> pa.Array |
     is valid; on failure the caller sorts canonical cells from the rest.
     """
     present = _null_where(raw, missing) if missing.any() else raw
+    if pa.types.is_integer(to) and pc.any(pc.match_substring(present, "x", ignore_case=True)).as_py():
+        return None  # Arrow reads "0x10" as hexadecimal (and "0xFFFFFFFFFFFFFFFF" as -1); Python's int does not
     try:
         values = pc.cast(present, to)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -194,7 +207,8 @@ def _parse_boolean(raw: pa.Array, f: Field, missing: np.ndarray) -> Parsed:
     present = ~missing
     t, fl = np.zeros(n, bool), np.zeros(n, bool)
     # most data spell booleans one way: stop comparing once every present cell has matched
-    for value, into in [*((v, t) for v in f.true_values), *((v, fl) for v in f.false_values)]:
+    spellings = [*((v, t) for v in f.true_values), *((v, fl) for v in f.false_values)]
+    for value, into in [(v, into) for v, into in spellings if encodable(v)]:
         into |= to_numpy_bool(pc.equal(raw, pa.scalar(value, raw.type)))
         if not (present & ~t & ~fl).any():
             break

@@ -100,9 +100,11 @@ class FieldCheck:
                     fc.problems.append(f"constraint 'jsonSchema': {exc}")
         if f.categories is not None and f.type in ("string", "integer", "number", "year", "boolean", "date"):
             fc.categories = [v for v in (schema_value(x, f) for x in f.categories) if v is not None]
+        vals = list(fc.bounds.values()) + (fc.enum or []) + (fc.categories or [])
         if f.type == "number":
-            vals = list(fc.bounds.values()) + (fc.enum or []) + (fc.categories or [])
             fc.python_mode = not all(_float_exact(Decimal(v) if isinstance(v, int) else v) for v in vals)
+        elif f.type in ("integer", "year"):  # a bound or value beyond 64 bits: compared in Python
+            fc.python_mode = not all(-(2**63) <= v < 2**63 for v in vals if isinstance(v, int))
         return fc
 
     def _compile_pattern(self, pat: Any) -> None:
@@ -162,7 +164,8 @@ class FieldCheck:
             return valid & ~columns.to_numpy_bool(ok)
         if name in ("minLength", "maxLength"):
             length = pc.utf8_length(values)
-            limit = self.field.constraints[name]
+            # Arrow counts lengths in 32 bits: a limit beyond that is the same as the largest it holds
+            limit = max(min(self.field.constraints[name], 2**31 - 1), -1)
             ok = pc.greater_equal(length, limit) if name == "minLength" else pc.less_equal(length, limit)
             return valid & ~columns.to_numpy_bool(ok)
         if name == "pattern":
@@ -183,7 +186,7 @@ class FieldCheck:
                 allowed = [float(v) for v in allowed]
             try:
                 pa.array(allowed, values.type)
-            except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+            except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, UnicodeEncodeError):
                 allowed = []
             ok = columns.equals_any(values, allowed)
             return valid & ~columns.to_numpy_bool(ok)

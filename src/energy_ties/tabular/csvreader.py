@@ -29,7 +29,8 @@ import pyarrow.csv as pacsv
 from ..errors import PackageReadError
 from .batch import Batch, Ragged, SourceError, batch_from_rows, number_rows
 from .dialect import Dialect, declared_format
-from .source import TableSource, is_utf8, open_bytes
+from .sniff import compressed, part
+from .source import TableSource, header_bounded, is_utf8, open_bytes
 
 __all__ = ["Batch", "Ragged", "SourceError", "TableReader", "TableSource"]
 
@@ -42,8 +43,7 @@ PY_BATCH_ROWS = 50_000
 #: Most columns a table (its header, or its schema) may have: the work per batch grows with the columns
 #: (300,000 took 3.6 GB), and this is four times the widest spreadsheet (16,384 columns) with room to spare.
 MAX_COLUMNS = 65_536
-#: Largest header record read: a header is parsed whole before Arrow's blocks start; 65,536 labels of
-#: 200 bytes each fit.
+#: Largest header record read (parsed whole before the first row): 65,536 labels of 200 bytes each fit.
 MAX_HEADER_BYTES = 16 << 20
 csv.field_size_limit(1 << 30)
 
@@ -51,6 +51,7 @@ csv.field_size_limit(1 << 30)
 _ROW_IN_MESSAGE = re.compile(r"Row #(\d+)")
 # what surrogateescape turns undecodable bytes into
 _SURROGATE = re.compile("[\udc80-\udcff]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class TableReader:
@@ -84,8 +85,13 @@ class TableReader:
             raise SourceError("format-error", f"format {fmt or suffix!r} is not supported (CSV and TSV are)")
         if self._is_empty():
             raise SourceError("source-error", "the source is empty")
+        for path in self.resource.paths:
+            kind = compressed(path)
+            if kind is not None:
+                raise SourceError("encoding-error", f"{path.name} holds {kind}-compressed data, not text", 1)
         if (
-            self.dialect.arrow_ok
+            len(self.resource.paths) == 1
+            and self.dialect.arrow_ok
             and is_utf8(self.resource.encoding)
             and not (self.empty_lines_matter and self._has_empty_line())
         ):
@@ -112,19 +118,34 @@ class TableReader:
     def _text_rows(self) -> Iterator[list[str]]:
         enc = self.resource.encoding
         try:
-            codecs.lookup(enc)
-        except LookupError:
+            if not codecs.lookup(enc)._is_text_encoding:  # e.g. "zlib", "base64"
+                raise LookupError(enc)
+        except (LookupError, ValueError):
             raise SourceError("encoding-error", f"unknown encoding {enc!r}") from None
-        utf8 = is_utf8(enc)
-        raw = open_bytes(self.resource)
-        # for UTF-8, bad bytes become surrogates so that the row holding them can be named
-        text = io.TextIOWrapper(
-            raw, encoding="utf-8-sig" if utf8 else enc, newline="", errors="surrogateescape" if utf8 else "strict"
-        )
+        # the first rows of each part after the first are that part's header (as frictionless reads them)
+        skip = max(self.dialect.header_rows, default=0)
+        sources = [self.resource] if len(self.resource.paths) < 2 else [part(p) for p in self.resource.paths]
         row = 0
-        try:
-            for cells in csv.reader(text, **self.dialect.python()):
+        for i, source in enumerate(sources):
+            for cells in self._source_rows(source, row, enc):
+                if i and skip:
+                    skip -= 1
+                    continue
                 row += 1
+                yield cells
+            skip = max(self.dialect.header_rows, default=0)
+
+    def _source_rows(self, source: Any, row: int, enc: str) -> Iterator[list[str]]:
+        """The records of one file (or of all, chained); ``row`` the number of records before it."""
+        utf8 = is_utf8(enc)
+        # for UTF-8, bad bytes become surrogates so that the row holding them can be named
+        encoding, errors = ("utf-8-sig", "surrogateescape") if utf8 else (enc, "strict")
+        text = io.TextIOWrapper(open_bytes(source), encoding=encoding, newline="", errors=errors)
+        budget = [MAX_HEADER_BYTES, max(self.dialect.header_rows, default=0) - row]  # header chars, records left
+        try:
+            for cells in csv.reader(header_bounded(text, budget, MAX_HEADER_BYTES), **self.dialect.python()):
+                row += 1
+                budget[1] -= 1
                 if utf8 and any(_SURROGATE.search(c) for c in cells):
                     raise SourceError("encoding-error", "the data is not valid UTF-8", row)
                 yield cells
@@ -132,6 +153,8 @@ class TableReader:
             raise SourceError(
                 "encoding-error", f"cannot decode as {self.resource.encoding}: {exc.reason}", row + 1
             ) from None
+        except UnicodeError as exc:  # e.g. "UTF-16 stream does not start with BOM": frictionless's source-error
+            raise SourceError("source-error", f"cannot decode as {self.resource.encoding}: {exc}") from None
         except csv.Error as exc:
             raise SourceError("source-error", f"CSV cannot be parsed: {exc}", row + 1) from None
         finally:
@@ -352,6 +375,8 @@ def _inline_cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
+        if _LONE_SURROGATE.search(value):
+            raise SourceError("encoding-error", "inline data holds text that is not valid Unicode (a lone surrogate)")
         return value
     if isinstance(value, bool):
         return "true" if value else "false"

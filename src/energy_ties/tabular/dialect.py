@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from typing import Any
 
 from .source import TableSource
 
@@ -29,20 +30,21 @@ class Dialect:
 
     @classmethod
     def of(cls, resource: TableSource) -> Dialect:
-        d = resource.dialect or {}
+        """The resource's dialect; a property of the wrong JSON type is taken at its default (the descriptor
+        check reports it, and the validator reads no table whose dialect it refused)."""
+        d = resource.dialect if isinstance(resource.dialect, dict) else {}
         fmt, suffix = declared_format(resource)
-        delim = d.get("delimiter", "\t" if fmt == "tsv" or suffix == ".tsv" else ",")
-        rows = d.get("headerRows", [1]) if d.get("header", True) else []
+        rows = _rows(d.get("headerRows"), (1,)) if d.get("header", True) is not False else ()
         return cls(
-            delimiter=delim,
-            quote_char=d.get("quoteChar", '"'),
-            double_quote=d.get("doubleQuote", True),
-            escape_char=d.get("escapeChar"),
-            skip_initial_space=d.get("skipInitialSpace", False),
-            header_rows=tuple(rows),
-            header_join=d.get("headerJoin", " "),
-            comment_char=d.get("commentChar"),
-            comment_rows=tuple(d.get("commentRows", [])),
+            delimiter=_char(d.get("delimiter"), "\t" if fmt == "tsv" or suffix == ".tsv" else ","),
+            quote_char=_char(d.get("quoteChar"), '"') if d.get("quoteChar") != "" else "",
+            double_quote=_flag(d.get("doubleQuote"), True),
+            escape_char=_char(d.get("escapeChar"), None),
+            skip_initial_space=_flag(d.get("skipInitialSpace"), False),
+            header_rows=rows,
+            header_join=_text(d.get("headerJoin"), " "),
+            comment_char=_text(d.get("commentChar"), None) or None,
+            comment_rows=_rows(d.get("commentRows"), ()),
         )
 
     @property
@@ -53,8 +55,9 @@ class Dialect:
             and self.comment_char is None
             and not self.comment_rows
             and self.header_rows in ((1,), ())
-            and len(self.delimiter) == 1
-            and len(self.quote_char or '"') == 1
+            and _arrow_char(self.delimiter)
+            and _arrow_char(self.quote_char or '"')
+            and (self.escape_char is None or _arrow_char(self.escape_char))
         )
 
     def python(self) -> dict:
@@ -67,3 +70,28 @@ class Dialect:
             "strict": False,
             "quoting": csv.QUOTE_MINIMAL if self.quote_char else csv.QUOTE_NONE,
         }
+
+
+def _text(value: Any, default: Any) -> Any:
+    return value if isinstance(value, str) else default
+
+
+def _char(value: Any, default: Any) -> Any:
+    """One character (a longer or empty string is refused by the descriptor check: the default stands in)."""
+    return value if isinstance(value, str) and len(value) == 1 else default
+
+
+def _flag(value: Any, default: bool) -> bool:
+    return value if isinstance(value, bool) else default
+
+
+def _rows(value: Any, default: tuple[int, ...]) -> tuple[int, ...]:
+    """Row numbers: a list of positive integers, else ``default``."""
+    if isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value):
+        return tuple(value)
+    return default
+
+
+def _arrow_char(ch: str) -> bool:
+    """Arrow's reader takes printable ASCII characters only (not NUL, not beyond ASCII)."""
+    return len(ch) == 1 and 0 < ord(ch) < 128

@@ -118,6 +118,8 @@ def compiled(source: str) -> Any:
 
     try:
         return re2.compile(source, options=_options())
+    except UnicodeEncodeError:  # a lone surrogate: no UTF-8 text, so nothing RE2 can read
+        raise PatternError("holds a lone surrogate, which no text can contain") from None
     except re2.error as exc:
         reason = exc.args[0] if exc.args else exc
         if isinstance(reason, bytes):

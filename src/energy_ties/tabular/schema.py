@@ -16,17 +16,74 @@ DEFAULT_FALSE = ("false", "False", "FALSE", "0")
 
 
 def _values(entries: Any) -> list[Any]:
-    """Plain values of a v2 list that may hold strings or ``{value, label}`` objects."""
+    """Plain values of a v2 list that may hold strings or ``{value, label}`` objects (nothing but a list counts)."""
     out = []
-    for entry in entries or []:
+    for entry in entries if isinstance(entries, list) else []:
         out.append(entry.get("value") if isinstance(entry, dict) else entry)
     return out
 
 
+def _texts(entries: Any, default: tuple[str, ...]) -> tuple[str, ...]:
+    """A list of strings (missing values, true and false values), or ``default`` when it is anything else."""
+    values = _values(entries)
+    if not isinstance(entries, list) or not all(isinstance(v, str) for v in values):
+        return default
+    return tuple(values)
+
+
 def _labels(entries: Any) -> dict[Any, str]:
     return {
-        e.get("value"): e["label"] for e in entries or [] if isinstance(e, dict) and isinstance(e.get("label"), str)
+        e.get("value"): e["label"]
+        for e in (entries if isinstance(entries, list) else [])
+        if isinstance(e, dict) and isinstance(e.get("label"), str) and _hashable(e.get("value"))
     }
+
+
+def _hashable(value: Any) -> bool:
+    return not isinstance(value, (dict, list))
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    """Field names of a key: one name or a list of names (anything else, or a non-string name, gives none)."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return ()
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+#: The JSON types each constraint must have to be used; a constraint of another type is left out of the model
+#: (the descriptor check reports it, and nothing reads it).
+_CONSTRAINT_TYPES = {
+    "required": lambda v: isinstance(v, bool),
+    "unique": lambda v: isinstance(v, bool),
+    "minLength": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "maxLength": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "pattern": lambda v: isinstance(v, str),
+    "enum": lambda v: isinstance(v, list) and all(_hashable(x) for x in v),
+    "jsonSchema": lambda v: isinstance(v, dict),
+    **dict.fromkeys(
+        ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"), lambda v: isinstance(v, str) or _number(v)
+    ),
+}
+
+
+def _constraints(value: Any) -> dict:
+    if not isinstance(value, dict):
+        return {}
+    return {k: v for k, v in value.items() if k in _CONSTRAINT_TYPES and _CONSTRAINT_TYPES[k](v)}
+
+
+def _format(value: Any) -> str:
+    """The field's format; Table Schema v2: 'If `format` property start with `fmt:` prefix, an implementation
+    `MUST` remove the prefix'."""
+    if not isinstance(value, str) or not value:
+        return "default"
+    return value[4:] if value.startswith("fmt:") else value
 
 
 @dataclass(frozen=True)
@@ -70,34 +127,39 @@ class Field:
 
     @classmethod
     def from_descriptor(cls, d: dict, schema_missing: tuple[str, ...]) -> Field:
-        ftype = d.get("type", "any")
+        """The field a descriptor describes; a property of the wrong JSON type is taken at its default (the
+        descriptor check reports it), so that nothing downstream meets a value of a type it does not expect."""
+        ftype, name = d.get("type", "any"), d.get("name", "")
         kw: dict[str, Any] = {
-            "name": d.get("name", ""),
+            "name": name if isinstance(name, str) else "",
             "type": ftype if isinstance(ftype, str) else "any",
-            "format": d.get("format", "default") or "default",
-            "constraints": dict(d.get("constraints") or {}),
-            "missing_values": tuple(_values(d["missingValues"])) if "missingValues" in d else schema_missing,
-            "title": d.get("title"),
-            "description": d.get("description"),
+            "format": _format(d.get("format")),
+            "constraints": _constraints(d.get("constraints")),
+            "missing_values": _texts(d.get("missingValues"), schema_missing)
+            if "missingValues" in d
+            else schema_missing,
+            "title": d.get("title") if isinstance(d.get("title"), str) else None,
+            "description": d.get("description") if isinstance(d.get("description"), str) else None,
             "descriptor": d,
         }
-        if "categories" in d:
-            kw["categories"] = tuple(_values(d["categories"]))
-            kw["category_labels"] = _labels(d["categories"])
-            kw["categories_ordered"] = bool(d.get("categoriesOrdered", False))
-        if "trueValues" in d:
-            kw["true_values"] = tuple(d["trueValues"])
-        if "falseValues" in d:
-            kw["false_values"] = tuple(d["falseValues"])
-        for key, attr in (
-            ("bareNumber", "bare_number"),
-            ("groupChar", "group_char"),
-            ("decimalChar", "decimal_char"),
-            ("delimiter", "delimiter"),
-            ("itemType", "item_type"),
-        ):
-            if key in d:
+        categories = d.get("categories")
+        if isinstance(categories, list):
+            values = _values(categories)
+            if all(_hashable(v) for v in values):
+                kw["categories"] = tuple(values)
+                kw["category_labels"] = _labels(categories)
+                kw["categories_ordered"] = d.get("categoriesOrdered") is True
+        kw["true_values"] = _texts(d.get("trueValues"), DEFAULT_TRUE)
+        kw["false_values"] = _texts(d.get("falseValues"), DEFAULT_FALSE)
+        if isinstance(d.get("bareNumber"), bool):
+            kw["bare_number"] = d["bareNumber"]
+        for key, attr in (("groupChar", "group_char"), ("decimalChar", "decimal_char")):
+            if isinstance(d.get(key), str):
                 kw[attr] = d[key]
+        if isinstance(d.get("delimiter"), str) and d["delimiter"]:
+            kw["delimiter"] = d["delimiter"]
+        if isinstance(d.get("itemType"), str):
+            kw["item_type"] = d["itemType"]
         return cls(**kw)
 
 
@@ -138,32 +200,39 @@ class Schema:
         return self._by_name.get(name)
 
     @classmethod
-    def from_descriptor(cls, d: dict) -> Schema:
-        missing = tuple(_values(d.get("missingValues", [""])))
-        fields = tuple(Field.from_descriptor(f, missing) for f in d.get("fields", []) if isinstance(f, dict))
-        pk = d.get("primaryKey") or ()
-        pk = (pk,) if isinstance(pk, str) else tuple(pk)
-        uks = tuple(((k,) if isinstance(k, str) else tuple(k)) for k in d.get("uniqueKeys") or ())
+    def from_descriptor(cls, d: Any) -> Schema:
+        """The schema a descriptor describes, whatever it holds: parts of the wrong JSON type are left out or
+        taken at their defaults (the descriptor check reports them)."""
+        if not isinstance(d, dict):
+            d = {}
+        missing = _texts(d.get("missingValues", [""]), ("",))
+        raw_fields = d.get("fields")
+        fields = tuple(
+            Field.from_descriptor(f, missing)
+            for f in (raw_fields if isinstance(raw_fields, list) else [])
+            if isinstance(f, dict)
+        )
+        uks = d.get("uniqueKeys")
         fks = []
-        for fk in d.get("foreignKeys") or ():
-            if not isinstance(fk, dict):
+        for fk in d.get("foreignKeys") if isinstance(d.get("foreignKeys"), list) else ():
+            ref = fk.get("reference") if isinstance(fk, dict) else None
+            if not isinstance(ref, dict):
                 continue
-            ref = fk.get("reference") or {}
-            own = fk.get("fields")
-            refs = ref.get("fields")
+            resource = ref.get("resource")
             fks.append(
                 ForeignKey(
-                    fields=(own,) if isinstance(own, str) else tuple(own or ()),
-                    resource=ref.get("resource") or None,
-                    reference_fields=(refs,) if isinstance(refs, str) else tuple(refs or ()),
+                    fields=_names(fk.get("fields")),
+                    resource=resource if isinstance(resource, str) and resource else None,
+                    reference_fields=_names(ref.get("fields")),
                 )
             )
+        match = d.get("fieldsMatch")
         return cls(
             fields=fields,
-            primary_key=pk,
-            unique_keys=uks,
+            primary_key=_names(d.get("primaryKey")),
+            unique_keys=tuple(k for k in (_names(k) for k in (uks if isinstance(uks, list) else ())) if k),
             foreign_keys=tuple(fks),
             missing_values=missing,
-            fields_match=d.get("fieldsMatch", "exact"),
+            fields_match=match if isinstance(match, str) else "exact",
             descriptor=d,
         )

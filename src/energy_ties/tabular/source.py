@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, Protocol
 
 from ..files import open_regular
+from .batch import SourceError
 from .jsonschemas import References
 from .schema import Schema
 
@@ -84,3 +86,19 @@ def open_bytes(resource: TableSource) -> IO[bytes]:
     if len(resource.paths) == 1:
         return open_regular(resource.paths[0])
     return io.BufferedReader(ChainedFiles(resource.paths), buffer_size=1 << 20)
+
+
+def header_bounded(text: io.TextIOBase, budget: list[int], cap: int) -> Iterator[str]:
+    """The lines of ``text``; while ``budget[1]`` header records are still to come, at most ``budget[0]``
+    characters in all (a single line included), so that a header with no end is refused, not read whole."""
+    while True:
+        if budget[1] > 0:
+            line = text.readline(budget[0] + 1)
+            budget[0] -= len(line)
+            if budget[0] < 0:
+                raise SourceError("source-error", f"the header is larger than {cap} bytes", 1)
+        else:
+            line = text.readline()
+        if not line:
+            return
+        yield line

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from ..errors import PackageReadError
 from . import columns
+from .columns import encodable
 from .constraints import FieldCheck
 from .csvreader import SourceError, TableReader, TableSource
 from .schema import Field
@@ -107,6 +108,9 @@ def read_typed(resource: TableSource, strict: bool = True) -> pa.Table:
         raise PackageReadError(f"resource {resource.name!r}: has no Table Schema, so it cannot be read as a table")
     label = resource.label
     schema = resource.schema
+    for name in schema.field_names:
+        if not encodable(name):  # Arrow's column names are UTF-8
+            raise PackageReadError(f"{label}: field name {name!r} is not valid Unicode (a lone surrogate)")
     reader = TableReader(resource)
     controls = [_controlled(f) for f in schema.fields]
     positions: list[int] | None = None  # of the fields in the data, known once the header is read

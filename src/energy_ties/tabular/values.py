@@ -21,6 +21,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from .geojson import is_geojson, is_topojson
 from .schema import Field
 
 _NON_BARE = re.compile(r"((^[^-\d]*)|(\D*$))")
@@ -195,6 +196,19 @@ def _json_reader(kind: type) -> Callable[[Field], Callable[[str], Any]]:
     return factory
 
 
+def _geojson_reader(f: Field) -> Callable[[str], Any]:
+    test = is_topojson if f.format == "topojson" else is_geojson
+
+    def read(cell: str):
+        try:
+            value = json.loads(cell)
+        except Exception:
+            return None
+        return value if test(value) else None
+
+    return read
+
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$")
 
@@ -257,7 +271,7 @@ READERS: dict[str, Callable[[Field], Callable[[str], Any]]] = {
     "yearmonth": _yearmonth_reader,
     "duration": _duration_reader,
     "geopoint": _geopoint_reader,
-    "geojson": _json_reader(dict),
+    "geojson": _geojson_reader,
     "object": _json_reader(dict),
     "array": _json_reader(list),
     "list": _list_reader,

@@ -20,6 +20,7 @@ from ..datapackage.rowschema import row_schema_files
 from ..errors import PackageReadError
 from ..files import MAX_JSON_BYTES, read_text
 from .hooks import chosen
+from .integrity import check_integrity
 from .keychecks import check_foreign_key
 from .ordering import order_cell_errors
 from .report import Collector, Report, TableResult, finish
@@ -91,9 +92,9 @@ def _check_tables(pkg: Package, collector: Collector, block_bytes: int | None) -
     wanted = _wanted_keys(pkg)
     results: dict[str, TableResult] = {}
     for res in pkg.resources:
-        if res.problems or res.schema is None:
-            continue
-        results[res.name] = check_table(res, collector, wanted[res.name], block_bytes)
+        if not res.problems and res.is_table:
+            results[res.name] = check_table(res, collector, wanted[res.name], block_bytes)
+        check_integrity(res, collector)
     _check_references(pkg, results, collector)
     _order_errors(pkg, results, collector)
     return {name: r.rows for name, r in results.items()}
@@ -109,7 +110,7 @@ def _check_references(pkg: Package, results: dict[str, TableResult], collector: 
             child = results[res.name].keys.get(fk.fields)
             if child is None or target not in results or not results[res.name].readable:
                 continue
-            if not set(fk.fields) <= header_names:
+            if not set(fk.fields) <= header_names or len(fk.fields) != len(fk.reference_fields):
                 continue
             parent = results[target].keys.get(fk.reference_fields)
             check_foreign_key(child, parent, fk.fields, target, fk.reference_fields, res.name, collector, order)

@@ -31,44 +31,26 @@ from .report import Collector, Error, TableResult
 def check_table(
     resource: TableSource, collector: Collector, wanted_keys: set[tuple[str, ...]], block_bytes: int | None = None
 ) -> TableResult:
-    """Check one table; gather the key columns in ``wanted_keys`` (for references checked later)."""
+    """Check one table; gather the key columns in ``wanted_keys`` (for references checked later).
+
+    A table without a schema is checked as frictionless checks it: against a schema of ``any`` fields named
+    by its header (label, cell-count, blank-row and encoding errors; no value has a wrong type).
+    """
     schema = resource.schema
-    assert schema is not None
     name = resource.name
     result = TableResult()
-    empty_lines_matter = any("" not in f.missing_values for f in schema.fields) or "" not in schema.missing_values
+    empty_lines_matter = schema is not None and (
+        any("" not in f.missing_values for f in schema.fields) or "" not in schema.missing_values
+    )
     reader = TableReader(
         resource, empty_lines_matter=empty_lines_matter, **({"block_bytes": block_bytes} if block_bytes else {})
     )
-    header: Header | None = None
-    checks: list[FieldCheck] = []
-    pk = schema.primary_key
-    collect = set(wanted_keys)
-    for uk in schema.unique_keys:
-        collect.add(tuple(uk))
+    checks: list[FieldCheck] | None = None
     try:
         for batch in reader.batches():
-            if header is None:
-                header = _start(reader, schema, name, collector)
-                refs = resource.references
-                checks = [
-                    FieldCheck.build(f, n, f.required or f.name in pk, refs)
-                    for f, n in zip(header.handlers, header.numbers)
-                ]
-                for fc in checks:
-                    for problem in fc.problems:
-                        collector.add(Error("field-error", name, None, fc.field.name, problem))
-                result.unique_fields = [f.name for f in header.handlers if f.unique]
-                for f, n in zip(header.handlers, header.numbers):
-                    result.numbers.setdefault(f.name, n)  # a name given twice: its first column
-                if pk and set(pk) <= set(result.numbers):
-                    result.primary_key = tuple(pk)
-                    collect.add(tuple(pk))
-                for u in result.unique_fields:
-                    collect.add((u,))
-                by_name = {f.name: f for f in header.handlers}
-                for k in collect:
-                    result.keys[k] = KeyColumns(k, tuple(key_family(by_name.get(n)) for n in k))
+            if checks is None:
+                schema = schema or _inferred(reader)
+                checks = _prepare(reader, schema, name, collector, result, wanted_keys)
             _check_batch(batch, checks, name, collector, result)
     except SourceError as exc:
         collector.add(Error(exc.type, name, exc.row, None, f"{resource.label}: {exc}"))
@@ -76,10 +58,49 @@ def check_table(
     if result.readable and reader.labels == [] and result.rows == 0:  # an empty line and nothing after it
         collector.add(Error("source-error", name, None, None, f"{resource.label}: the source is empty"))
         result.readable = False
-    elif header is None and result.readable:
+    elif checks is None and result.readable:
+        schema = schema or _inferred(reader)
         _start(reader, schema, name, collector)  # no rows: the header's errors still count
-    finish_keys(result, schema, name, collector)
+    finish_keys(result, schema or Schema(fields=()), name, collector)
     return result
+
+
+def _inferred(reader: TableReader) -> Schema:
+    """The schema frictionless infers for a table without one, less the guessed types: a field per label."""
+    return Schema(fields=tuple(Field(name=label, type="any") for label in reader.labels or []))
+
+
+def _prepare(
+    reader: TableReader,
+    schema: Schema,
+    name: str,
+    collector: Collector,
+    result: TableResult,
+    wanted_keys: set[tuple[str, ...]],
+) -> list[FieldCheck]:
+    """Once the header is read: its errors, each column's checks, and the key columns to gather."""
+    header = _start(reader, schema, name, collector)
+    pk = schema.primary_key
+    refs = reader.resource.references
+    checks = [FieldCheck.build(f, n, f.required or f.name in pk, refs) for f, n in zip(header.handlers, header.numbers)]
+    for fc in checks:
+        for problem in fc.problems:
+            collector.add(Error("field-error", name, None, fc.field.name, problem))
+    result.unique_fields = [f.name for f in header.handlers if f.unique]
+    for f, n in zip(header.handlers, header.numbers):
+        result.numbers.setdefault(f.name, n)  # a name given twice: its first column
+    collect = set(wanted_keys) | {tuple(uk) for uk in schema.unique_keys}
+    if pk and set(pk) <= set(result.numbers):
+        result.primary_key = tuple(pk)
+        collect.add(tuple(pk))
+    for u in result.unique_fields:
+        collect.add((u,))
+    by_name: dict[str, Field] = {}
+    for f in header.handlers:
+        by_name.setdefault(f.name, f)
+    for k in collect:
+        result.keys[k] = KeyColumns(k, tuple(key_family(by_name.get(n)) for n in k))
+    return checks
 
 
 def _start(reader: TableReader, schema: Schema, name: str, collector: Collector) -> Header:
@@ -96,22 +117,19 @@ def _check_batch(batch: Batch, checks: list[FieldCheck], name: str, collector: C
     result.rows += n
     rows = batch.rows
     width = len(batch.columns)
-    parsed_by_name: dict[str, columns.Parsed] = {}
-    raws = []
-    for i, fc in enumerate(checks):
-        raw = batch.columns[i] if i < width else pa.nulls(n, pa.string())
-        raws.append(raw)
-        parsed_by_name[fc.field.name] = columns.parse(raw, fc.field)
+    raws = [batch.columns[i] if i < width else pa.nulls(n, pa.string()) for i in range(len(checks))]
+    parsed = [columns.parse(raw, fc.field) for fc, raw in zip(checks, raws)]
+    first: dict[str, columns.Parsed] = {}  # by field name: the first column of that name (for keys)
+    for fc, p in zip(checks, parsed):
+        first.setdefault(fc.field.name, p)
     # blank rows: every field empty, none with a type error
     blank = np.ones(n, bool)
-    for fc in checks:
-        p = parsed_by_name[fc.field.name]
+    for p in parsed:
         blank &= p.missing & ~p.invalid
     active = ~blank
     # cell errors
-    for fc, raw in zip(checks, raws):
+    for fc, raw, p in zip(checks, raws, parsed):
         f = fc.field
-        p = parsed_by_name[f.name]
         _emit(
             collector,
             p.invalid & active,
@@ -132,7 +150,7 @@ def _check_batch(batch: Batch, checks: list[FieldCheck], name: str, collector: C
             collector.add(Error("blank-row", name, int(r), None, f"row {int(r)} is completely blank"))
     # key columns for the end-of-table checks
     for key, kc in result.keys.items():
-        kc.add({k: key_values(parsed_by_name[k]) for k in key if k in parsed_by_name}, rows)
+        kc.add({k: key_values(first[k]) for k in key if k in first}, rows)
 
 
 def _ragged_rows(
