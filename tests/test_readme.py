@@ -76,3 +76,35 @@ def test_every_pin_a_user_copies_exists():
     for sha in commits:
         found = subprocess.run([git, "-C", str(ROOT), "cat-file", "-e", f"{sha}^{{commit}}"], capture_output=True)
         assert found.returncode == 0, f"{sha} is not a commit of this repository"
+
+
+def _section(title: str) -> str:
+    return (ROOT / "README.md").read_text().split(f"## {title}\n")[1].split("\n## ")[0]
+
+
+def test_the_views_examples_run_and_answer_their_questions():
+    namespace: dict = {}
+    exec(re.search(r"```python\n(.+?)```", _section("Questions in one call: the views"), re.S).group(1), namespace)
+    assert len(namespace["mx_jm"]) >= 3 and namespace["mx_jm"]["countries"].str.contains("Mexico").all()
+    assert list(namespace["t"]["sort_key"]) == sorted(namespace["t"]["sort_key"])
+    assert set(namespace["d"]["aspect"]) >= {"status"}
+    for name in ("events", "claims", "timeline", "quotes", "network", "disagreements"):
+        assert f"`{name}()`" in _section("Questions in one call: the views")
+
+
+def test_the_notebook_and_export_examples_run(tmp_path):
+    section = _section("In notebooks, databases and spreadsheets")
+    namespace: dict = {}
+    exec(re.search(r"```python\n(.+?)```", section, re.S).group(1), namespace)
+    assert namespace["events"].attrs["title"] == "Events" and "claims" in namespace["arrow"]
+    for line in re.search(r"```sh\n(.+?)```", section, re.S).group(1).splitlines():
+        args = line.split("#")[0].split()
+        if args[0] == "datasette":  # started in-process by tests/exports/test_exports.py
+            continue
+        assert run(*args[1:], cwd=tmp_path).returncode == 0, line
+    assert (tmp_path / "energy-ties.metadata.json").is_file() and (tmp_path / "energy-ties-parquet").is_dir()
+
+
+def test_the_readme_shows_both_pictures():
+    for name in ("timeline.svg", "network.svg"):
+        assert f"(pictures/{name})" in _section("Pictures") and (ROOT / "pictures" / name).is_file()

@@ -8,6 +8,7 @@ line and exits non-zero instead of showing a traceback.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 # C0 and C1 controls, DEL, the Unicode line and paragraph separators and the bidirectional overrides: what
 # would break a line or reach the terminal as a command (an ANSI escape) or reorder what it shows
@@ -74,3 +75,17 @@ class ReleaseError(EnergyTiesError):
 
 class DownloadError(EnergyTiesError):
     """A release cannot be fetched, verified or found in the cache."""
+
+
+class MissingExtraError(EnergyTiesError):
+    """An optional dependency is not installed; the message names the extra that installs it."""
+
+
+def require_extra(module: str, extra: str) -> Any:
+    """Import ``module``, or raise :class:`MissingExtraError` naming the extra that installs it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise MissingExtraError(f"{module} is not installed: pip install 'energy-ties[{extra}]'") from None

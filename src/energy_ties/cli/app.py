@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..errors import EnergyTiesError, printable
+from .analyst import add_commands as _analyst_commands
 from .commands import (
     cmd_build_release,
     cmd_check_release,
@@ -52,6 +53,7 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _package_commands(sub)
     _release_commands(sub)
+    _analyst_commands(sub)  # view, pictures, export
     return p
 
 
