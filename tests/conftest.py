@@ -10,7 +10,6 @@ how hypothesis runs them.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -59,20 +58,15 @@ def scratch(request, tmp_path_factory) -> Path:
 def server(tmp_path, monkeypatch):
     """A real HTTP server on 127.0.0.1 serving a copy of releases/; the library set to give up fast."""
     from energy_ties.releases import fetch
-    from helpers.server import Server
+    from helpers.server import serve_releases
 
-    for var in ("ENERGY_TIES_BASE_URL", "ENERGY_TIES_CACHE", "ENERGY_TIES_OFFLINE", "ENERGY_TIES_TIMEOUT"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setattr(fetch, "RETRIES", 1)  # one retry,
     monkeypatch.setattr(fetch, "RETRY_PAUSE", 0.0)  # without a pause before it
     monkeypatch.setattr(fetch, "TIMEOUT", 0.5)
-    served = tmp_path / "served"
-    shutil.copytree(ROOT / "releases", served)
-    s = Server(served)
+    s = serve_releases(tmp_path, monkeypatch)
+    s.httpd.stall = 3.0
     yield s
-    s.close()
+    s.stop()
 
 
 @pytest.fixture

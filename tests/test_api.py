@@ -47,3 +47,18 @@ def test_the_functions_stay_functions_once_every_module_is_imported():
     assert out.split() == ["load", "function", "function", "function"]
     assert {"load", "validate", "diff", "download"} <= set(dir(energy_ties))
     assert importlib.import_module("energy_ties").load is energy_ties.load
+
+
+def test_dir_lists_the_public_api_for_tab_completion():
+    listed = set(dir(energy_ties))
+    assert {"load", "validate", "diff", "download", "dictionary", "views", "__version__"} <= listed
+    assert not {n for n in listed if n.startswith("_") and not n.startswith("__")}
+    assert energy_ties.views.events.__module__ == "energy_ties.views.records"
+
+
+def test_python_dash_m_energy_ties_runs_a_view():
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "energy_ties", "view", "quotes", "--format", "csv"], capture_output=True)
+    assert r.returncode == 0 and r.stdout.decode().startswith("quote,speaker,speaker_name,text")

@@ -27,14 +27,29 @@ from typing import TYPE_CHECKING, Any
 from .errors import EnergyTiesError
 
 if TYPE_CHECKING:  # the public functions are imported on first use, so that the command line starts fast
-    from .api import apply, check_release, data_version, diff, download, load, package_path, validate, versions
+    from . import views
+    from .api import (
+        apply,
+        check_release,
+        data_version,
+        dictionary,
+        diff,
+        download,
+        load,
+        package_path,
+        validate,
+        versions,
+    )
 
 #: The public functions, all held by energy_ties.api.
-_PUBLIC = ("load", "validate", "diff", "apply", "download", "versions", "check_release", "package_path", "data_version")
+_PUBLIC = (
+    "load", "validate", "diff", "apply", "download", "versions", "check_release", "package_path", "data_version",
+    "dictionary",
+)  # fmt: skip
 
 __all__ = [
     "load", "validate", "diff", "apply", "download", "versions", "check_release", "package_path", "data_version",
-    "EnergyTiesError", "__version__", "__data_version__",
+    "dictionary", "views", "EnergyTiesError", "__version__", "__data_version__",
 ]  # fmt: skip
 
 
@@ -43,6 +58,8 @@ def __getattr__(name: str) -> Any:
 
     if name in _PUBLIC:
         value = getattr(importlib.import_module("energy_ties.api"), name)
+    elif name == "views":  # the analyst's views: energy_ties.views.events(), ...
+        value = importlib.import_module("energy_ties.views")
     elif name == "__version__":  # looked up on first use: reading the installed metadata is slow
         value = importlib.import_module("energy_ties.api").library_version()
     elif name == "__data_version__":  # not kept: it is the bundled descriptor's, read each time

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import pyarrow as pa
 
@@ -26,12 +26,16 @@ from .releases.resolve import download, open_source, versions
 from .validation.hooks import register_profile
 from .validation.pipeline import validate
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 register_profile(PROFILE)
 
 __all__ = [
     "apply",
     "check_release",
     "data_version",
+    "dictionary",
     "diff",
     "download",
     "library_version",
@@ -66,21 +70,58 @@ def library_version() -> str:
         return "0+unknown"
 
 
-def load(resource: str | None = None, *, path: Source = None, version: str | None = None) -> Any:
+@overload
+def load(
+    resource: str, *, path: Source = None, version: str | None = None, backend: Literal["pandas"] = "pandas"
+) -> pd.DataFrame: ...
+@overload
+def load(
+    resource: None = None, *, path: Source = None, version: str | None = None, backend: Literal["pandas"] = "pandas"
+) -> dict[str, pd.DataFrame]: ...
+@overload
+def load(resource: str, *, path: Source = None, version: str | None = None, backend: Literal["arrow"]) -> pa.Table: ...
+@overload
+def load(
+    resource: None = None, *, path: Source = None, version: str | None = None, backend: Literal["arrow"]
+) -> dict[str, pa.Table]: ...
+@overload
+def load(resource: str | None = None, *, path: Source = None, version: str | None = None, backend: str) -> Any: ...
+
+
+def load(
+    resource: str | None = None, *, path: Source = None, version: str | None = None, backend: str = "pandas"
+) -> Any:
     """Every table of the package as ``{name: DataFrame}``, or one table when ``resource`` names it.
 
     ``path`` loads another package (descriptor, folder or zip); ``version`` loads
     a published release, downloading and verifying it first. With neither, the
-    package bundled with the library is loaded, offline.
+    package bundled with the library is loaded, offline. ``backend`` is
+    ``"pandas"`` (DataFrames carrying their data dictionary in ``attrs``),
+    ``"arrow"`` (``pyarrow.Table``) or ``"polars"`` (the ``polars`` extra); each
+    gets the Table Schema's types.
     """
+    from .loading.backends import BACKENDS, tables
     from .loading.frames import frames  # pandas is imported only by those who load
 
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
     if version is not None:
         if path is not None:
             raise ValueError("give either path or version, not both")
         path = download(version)
     with open_package(path) as pkg:
-        return frames(pkg, resource)
+        return frames(pkg, resource) if backend == "pandas" else tables(pkg, resource, backend)
+
+
+def dictionary(resource: str, *, path: Source = None, version: str | None = None) -> pd.DataFrame:
+    """The data dictionary of one resource as a DataFrame: a row per field, with its type, keys,
+    constraints, categories and description (the README's dictionary, for a notebook)."""
+    from .loading.dictionary import dictionary_frame
+
+    if version is not None:
+        path = download(version)
+    with open_package(path) as pkg:
+        return dictionary_frame(pkg.resource(resource))
 
 
 def diff(old: Source, new: Source, *, tolerance: float = 0.0, key: list[str] | None = None) -> Diff:

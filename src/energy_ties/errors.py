@@ -8,6 +8,7 @@ line and exits non-zero instead of showing a traceback.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 # C0 and C1 controls, DEL, the Unicode line and paragraph separators and the bidirectional overrides: what
 # would break a line or reach the terminal as a command (an ANSI escape) or reorder what it shows
@@ -78,3 +79,17 @@ class DownloadError(EnergyTiesError):
 
 class UsageError(EnergyTiesError):
     """The arguments cannot be acted on (a missing default file, options that exclude each other)."""
+
+
+class MissingExtraError(EnergyTiesError):
+    """An optional dependency is not installed; the message names the extra that installs it."""
+
+
+def require_extra(module: str, extra: str) -> Any:
+    """Import ``module``, or raise :class:`MissingExtraError` naming the extra that installs it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise MissingExtraError(f"{module} is not installed: pip install 'energy-ties[{extra}]'") from None

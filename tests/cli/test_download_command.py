@@ -6,7 +6,7 @@ import json
 
 from helpers import ROOT, files
 from helpers.cli import run
-from helpers.server import ARCHIVE, RELEASED, VERSION
+from helpers.server import ARCHIVE, ENTRY, INDEXED, RELEASED, VERSION
 
 
 def test_cli_download_versions_and_offline(server, cache, tmp_path):
@@ -16,10 +16,11 @@ def test_cli_download_versions_and_offline(server, cache, tmp_path):
     assert f"version {VERSION} is not in the cache {cache}" in r.stderr
     r = run("versions", env=env)
     assert r.returncode == 0, r.stderr
-    entry = json.loads((ROOT / "releases" / "index.json").read_text())["releases"][0]
+    latest = json.loads((ROOT / "releases" / "index.json").read_text())["latest"]
+    assert latest == VERSION
     assert r.stdout.splitlines() == [
         "version\tdate\tsize\tsha256\tlatest\tcached",
-        f"{VERSION}\t{entry['date']}\t{entry['size']}\t{entry['sha256']}\tlatest\t",
+        *(f"{e['version']}\t{e['date']}\t{e['size']}\t{e['sha256']}\t{'latest' * (e is ENTRY)}\t" for e in INDEXED),
     ]
     dest = tmp_path / "copy"
     r = run("download", VERSION, "--dest", dest, env=env)
@@ -28,5 +29,6 @@ def test_cli_download_versions_and_offline(server, cache, tmp_path):
     r = run("download", VERSION, "--dest", dest, env=env)
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "already exists" in r.stderr
     r = run("versions", env=env | {"ENERGY_TIES_OFFLINE": "1"})
-    assert r.stdout.splitlines()[1].endswith("\tlatest\tcached")
+    lines = r.stdout.splitlines()[1:]
+    assert [line.endswith("\tlatest\tcached") for line in lines] == [e is ENTRY for e in INDEXED]
     assert server.log.count(ARCHIVE) == 1

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from energy_ties import validate
 from helpers import TEXTS, copy_package, write_file
+from helpers.tables import edit, error_types
 
 needs_texts = pytest.mark.skipif(not TEXTS.is_dir(), reason="../shared/sources is not present")
 
@@ -25,24 +23,6 @@ def copy(tmp_path):
 def shared_copy(tmp_path_factory):
     """One writable copy of the package for a whole property: each example restores what it edits."""
     return copy_package(tmp_path_factory.mktemp("rules") / "pkg")
-
-
-def edit(folder, resource, change):
-    """Rewrite one CSV resource through ``change(rows) -> rows`` (rows as dicts)."""
-    path = folder / "data" / f"{resource}.csv"
-    with open(path, encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        fields, rows = reader.fieldnames, list(reader)
-    rows = change(rows)
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
-    w.writeheader()
-    w.writerows(rows)
-    write_file(path, buf.getvalue())
-
-
-def error_types(folder, **kw):
-    return {(e.type, e.resource) for e in validate(folder, **kw).errors}
 
 
 @needs_texts

@@ -1,11 +1,15 @@
-"""A real HTTP server on 127.0.0.1 serving a copy of releases/, well or badly as a test plans it."""
+"""A real HTTP server on 127.0.0.1 serving a folder (a copy of releases/), well or badly as a test plans it.
+
+``server.plan(name, *modes)`` sets how the next requests of ``name`` are answered, one mode each, then "ok".
+Every wait in a handler ends when the server stops.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import threading
-import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -18,10 +22,14 @@ VERSION = json.loads((ROOT / "datapackage.json").read_text())["version"]
 ARCHIVE = f"energy-ties-{VERSION}.zip"
 #: {name: bytes} of the released archive of the current version
 RELEASED = zip_entries(ROOT / "releases" / ARCHIVE)
+#: Every release releases/index.json lists, oldest first, and the current version's entry among them
+INDEXED = json.loads((ROOT / "releases" / "index.json").read_text())["releases"]
+ENTRY = next(r for r in INDEXED if r["version"] == VERSION)
 
 
 class Handler(SimpleHTTPRequestHandler):
-    """Serves the folder, or misbehaves as the server's plan says for the next request of a file."""
+    """Answers as the plan says: ok, 404, 500, garbage, truncate, slow, endless, endless-json, drip, stall,
+    stall-body, announce:N."""
 
     def log_message(self, *args):
         pass
@@ -32,38 +40,77 @@ class Handler(SimpleHTTPRequestHandler):
         plan = self.server.plans.get(name)
         mode = plan.pop(0) if plan else "ok"
         path = Path(self.directory) / name
+        try:
+            self.answer(mode, path)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up, as it should
+            pass
+
+    def answer(self, mode: str, path: Path) -> None:
         if mode in ("404", "500") or not path.is_file():
-            self.send_error(404 if mode == "404" or not path.is_file() else 500)
+            self.send_error(500 if mode == "500" else 404)
+            return
+        if mode == "stall":  # headers never come; the client must give up by itself
+            self.server.stopping.wait(self.server.stall)
             return
         body = path.read_bytes()
-        if mode == "stall":  # headers never come; the client must give up by itself
-            time.sleep(self.server.stall)
-            return
         if mode == "garbage":
             body = bytes(b ^ 0x5A for b in body)
         self.send_response(200)
         self.send_header("Content-Type", "application/octet-stream")
-        self.send_header("Content-Length", str(len(body)))
+        if mode.startswith("announce:"):
+            self.send_header("Content-Length", mode.split(":")[1])
+        elif mode not in ("endless", "endless-json"):
+            self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        if mode == "truncate":
-            self.wfile.write(body[: len(body) // 2])
-            return  # HTTP/1.0: the connection closes, short of Content-Length
-        step = max(1, len(body) // 20) if mode == "slow" else len(body)
-        for i in range(0, len(body), step):
-            self.wfile.write(body[i : i + step])
-            self.wfile.flush()
-            if mode == "slow":
-                time.sleep(0.06)
+        if mode == "endless":  # the file, then more, for ever: HTTP/1.0, so no length is needed
+            self.write(body)
+            self.forever(b"\0" * 65536)
+        elif mode == "endless-json":  # an index padded without end: valid JSON as far as it goes
+            self.write(b'{"name": "energy-ties", "pad": "')
+            self.forever(b" " * 65536)
+        elif mode == "drip":  # 20 bytes every `server.drip` seconds
+            for i in range(0, len(body), 20):
+                self.write(body[i : i + 20])
+                if self.server.stopping.wait(self.server.drip):
+                    return
+        elif mode == "truncate":  # HTTP/1.0: the connection closes, short of Content-Length
+            self.write(body[: len(body) // 2])
+        elif mode == "slow":  # the body in 20 parts, 0.06 s apart
+            step = max(1, len(body) // 20)
+            for i in range(0, len(body), step):
+                self.write(body[i : i + step])
+                if self.server.stopping.wait(0.06):
+                    return
+        elif mode == "stall-body":
+            self.write(body[: len(body) // 2])
+            self.server.stopping.wait(30)
+        else:
+            self.write(body)
+
+    def write(self, data: bytes) -> None:
+        self.wfile.write(data)
+        self.wfile.flush()
+
+    def forever(self, chunk: bytes) -> None:
+        while not self.server.stopping.is_set():
+            self.write(chunk)
+
+
+class Quiet(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):  # a client that hung up is what these tests make
+        pass
 
 
 class Server:
     def __init__(self, root: Path):
         self.root = root
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(root)))
-        self.httpd.log, self.httpd.plans, self.httpd.stall = [], {}, 3.0
+        self.httpd = Quiet(("127.0.0.1", 0), partial(Handler, directory=str(root)))
+        self.httpd.log, self.httpd.plans, self.httpd.stopping = [], {}, threading.Event()
+        self.httpd.drip, self.httpd.stall = 0.1, 30.0  # seconds between drips; seconds a stall lasts at most
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        # a short poll: shutdown() waits up to one poll interval, at the end of every test
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()
 
     @property
@@ -73,21 +120,36 @@ class Server:
     def plan(self, name: str, *modes: str) -> None:
         self.httpd.plans[name] = list(modes)
 
-    def publish(self, version: str, data: bytes, *, sha256: str | None = None) -> None:
-        """Serve ``data`` as the archive of ``version`` and list it in the served index."""
-        name = f"energy-ties-{version}.zip"
-        (self.root / name).write_bytes(data)
+    def publish(self, version: str, data: bytes, *, name: str = "energy-ties", sha256: str | None = None) -> str:
+        """Serve ``data`` as the archive of ``version`` and list it in the served index (of package ``name``),
+        with its SHA-256 or the one given."""
+        file = f"{name}-{version}.zip"
+        (self.root / file).write_bytes(data)
         index = json.loads((self.root / "index.json").read_text())
         entry = {
             "version": version,
             "date": "2027-01-01",
-            "file": name,
+            "file": file,
             "size": len(data),
             "sha256": sha256 or hashlib.sha256(data).hexdigest(),
         }
-        releases = [r for r in index["releases"] if r["version"] != version] + [entry]
-        (self.root / "index.json").write_text(index_json("energy-ties", releases))
+        releases = [dict(r, file=f"{name}-{r['version']}.zip") for r in index["releases"] if r["version"] != version]
+        (self.root / "index.json").write_text(index_json(name, [*releases, entry]))
+        return file
 
-    def close(self) -> None:
+    def stop(self) -> None:
+        self.httpd.stopping.set()
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def serve_releases(tmp_path: Path, monkeypatch) -> Server:
+    """A Server of a copy of releases/, with the library's download settings cleared from the environment and
+    127.0.0.1 reached without a proxy; the caller stops it."""
+    for var in ("ENERGY_TIES_BASE_URL", "ENERGY_TIES_CACHE", "ENERGY_TIES_OFFLINE", "ENERGY_TIES_TIMEOUT"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    served = tmp_path / "served"
+    shutil.copytree(ROOT / "releases", served)
+    return Server(served)

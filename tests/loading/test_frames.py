@@ -41,10 +41,12 @@ def test_dtypes_follow_the_table_schema():
 
 
 def test_missing_values_load_as_missing():
-    events = energy_ties.load("events")
-    # an event known only by its inferred anchor has no date, and the empty cell is NA, not ""
-    row = events[events["start_basis"] == "unknown"].iloc[0]
-    assert pd.isna(row["start"]) and pd.isna(row["start_precision"])
+    dates = energy_ties.load("dates")
+    # a date known only by its anchor ('on Tuesday') has no date, and the empty cell is NA, not ""
+    row = dates[dates["anchor"] == "weekday-tuesday"].iloc[0]
+    assert pd.isna(row["date"]) and row["precision"] == "day"
+    # a stated date has no anchor: NA in a categorical column too
+    assert dates.loc[dates["basis"] == "stated", "anchor"].isna().all()
 
 
 def test_unknown_resource_names_the_known_ones():

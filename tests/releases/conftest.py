@@ -1,149 +1,23 @@
-"""Fixtures of the release tests: a release server on 127.0.0.1 that misbehaves on request, a cache folder,
-and the command line run in-process.
+"""Fixtures of the release tests: a release server on 127.0.0.1 that misbehaves on request, at the library's
+default settings, and the command line run in-process with its output captured at the file descriptors.
 
-The server serves a copy of ``releases/``; ``server.plan(name, *modes)`` sets how the next requests of
-``name`` are answered, one mode each, then "ok". Every sleep in a handler ends when the server stops.
+The server (helpers.server) serves a copy of ``releases/``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import shutil
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-
 import pytest
 
 from energy_ties.cli import main
-from energy_ties.releases.index import index_json
-from helpers import ROOT
-
-
-class Handler(SimpleHTTPRequestHandler):
-    """Answers as the plan says: ok, 404, 500, garbage, endless, drip, stall, stall-body, announce:N."""
-
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        name = self.path.lstrip("/")
-        self.server.log.append(name)
-        plan = self.server.plans.get(name)
-        mode = plan.pop(0) if plan else "ok"
-        path = Path(self.directory) / name
-        try:
-            self.answer(mode, path)
-        except (BrokenPipeError, ConnectionResetError):  # the client gave up, as it should
-            pass
-
-    def answer(self, mode: str, path: Path) -> None:
-        if mode in ("404", "500") or not path.is_file():
-            self.send_error(500 if mode == "500" else 404)
-            return
-        if mode == "stall":  # headers never come
-            self.server.stopping.wait(30)
-            return
-        body = path.read_bytes()
-        if mode == "garbage":
-            body = bytes(b ^ 0x5A for b in body)
-        self.send_response(200)
-        self.send_header("Content-Type", "application/octet-stream")
-        if mode.startswith("announce:"):
-            self.send_header("Content-Length", mode.split(":")[1])
-        elif mode not in ("endless", "endless-json"):
-            self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if mode == "endless":  # the file, then more, for ever: HTTP/1.0, so no length is needed
-            self.write(body)
-            self.forever(b"\0" * 65536)
-        elif mode == "endless-json":  # an index padded without end: valid JSON as far as it goes
-            self.write(b'{"name": "energy-ties", "pad": "')
-            self.forever(b" " * 65536)
-        elif mode == "drip":  # 20 bytes every `server.drip` seconds
-            for i in range(0, len(body), 20):
-                self.write(body[i : i + 20])
-                if self.server.stopping.wait(self.server.drip):
-                    return
-        elif mode == "stall-body":
-            self.write(body[: len(body) // 2])
-            self.server.stopping.wait(30)
-        else:
-            self.write(body)
-
-    def write(self, data: bytes) -> None:
-        self.wfile.write(data)
-        self.wfile.flush()
-
-    def forever(self, chunk: bytes) -> None:
-        while not self.server.stopping.is_set():
-            self.write(chunk)
-
-
-class Quiet(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):  # a client that hung up is what these tests make
-        pass
-
-
-class Server:
-    def __init__(self, root: Path):
-        self.root = root
-        self.httpd = Quiet(("127.0.0.1", 0), partial(Handler, directory=str(root)))
-        self.httpd.log, self.httpd.plans, self.httpd.stopping, self.httpd.drip = [], {}, threading.Event(), 0.1
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
-        self.thread.start()
-
-    @property
-    def log(self) -> list[str]:
-        return self.httpd.log
-
-    def plan(self, name: str, *modes: str) -> None:
-        self.httpd.plans[name] = list(modes)
-
-    def publish(self, version: str, data: bytes, *, name: str = "energy-ties") -> str:
-        """Serve ``data`` as the archive of ``version`` and list it in the served index (of package ``name``)."""
-        file = f"{name}-{version}.zip"
-        (self.root / file).write_bytes(data)
-        index = json.loads((self.root / "index.json").read_text())
-        entry = {
-            "version": version,
-            "date": "2027-01-01",
-            "file": file,
-            "size": len(data),
-            "sha256": hashlib.sha256(data).hexdigest(),
-        }
-        releases = [dict(r, file=f"{name}-{r['version']}.zip") for r in index["releases"] if r["version"] != version]
-        (self.root / "index.json").write_text(index_json(name, [*releases, entry]))
-        return file
-
-    def stop(self) -> None:
-        self.httpd.stopping.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
+from helpers.server import serve_releases
 
 
 @pytest.fixture
 def wild_server(tmp_path, monkeypatch):
     """A 127.0.0.1 server that misbehaves in more ways (endless, dripping, oversize bodies), at default settings."""
-    for var in ("ENERGY_TIES_BASE_URL", "ENERGY_TIES_CACHE", "ENERGY_TIES_OFFLINE", "ENERGY_TIES_TIMEOUT"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    served = tmp_path / "served"
-    shutil.copytree(ROOT / "releases", served)
-    s = Server(served)
+    s = serve_releases(tmp_path, monkeypatch)
     yield s
     s.stop()
-
-
-@pytest.fixture
-def cache(tmp_path) -> Path:
-    return tmp_path / "cache"
 
 
 @pytest.fixture

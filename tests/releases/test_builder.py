@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import jsonschema
 
 from energy_ties.datapackage import archive
 from energy_ties.releases import builder
+from energy_ties.releases.changelog import release_date
 from helpers import ROOT, copy_package, zip_entries
 
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text())
@@ -115,8 +117,24 @@ def test_the_archive_changelog_stops_at_its_version(tmp_path):
     entry, _ = builder.build(root)
     text = entries(root / "releases" / entry["file"])["CHANGELOG.md"].decode()
     assert "Unreleased" not in text and "not released yet" not in text
-    assert text.startswith(log.split("## [")[0].rstrip() + "\n\n## [1.0.0] - ")
-    assert text.endswith("\n\n[1.0.0]: https://github.com/energy-ties/energy-ties/releases/tag/v1.0.0\n")
+    assert text.startswith(log.split("## [")[0].rstrip() + f"\n\n## [{VERSION}] - ")
+    # each version links to its archive, which exists in releases/ (the repository has no tags)
+    links = [line for line in text.splitlines() if re.match(r"^\[[^\]]+\]: ", line)]
+    base = "https://github.com/energy-ties/energy-ties/blob/main/releases/"
+    versions = [line[1:].split("]")[0] for line in links]
+    assert links == [f"[{v}]: {base}energy-ties-{v}.zip" for v in versions] and VERSION in versions
+    assert all((ROOT / "releases" / f"energy-ties-{v}.zip").is_file() for v in versions)
+
+
+def test_the_data_changelog_holds_no_library_changes(tmp_path):
+    """The library is released apart: its changelog is not packed, and the data's lists no library section."""
+    root = project(tmp_path)
+    (root / "CHANGELOG-library.md").write_text((ROOT / "CHANGELOG-library.md").read_text())
+    entry, _ = builder.build(root)
+    got = entries(root / "releases" / entry["file"])
+    assert "CHANGELOG-library.md" not in got
+    assert "### Library" not in got["CHANGELOG.md"].decode()
+    assert "### Library" not in (ROOT / "CHANGELOG.md").read_text()
 
 
 # ---------------------------------------------------------------- the index
@@ -126,20 +144,19 @@ def test_the_archive_changelog_stops_at_its_version(tmp_path):
 
 def test_index_lists_versions_in_order_with_dates_sizes_and_hashes(tmp_path):
     root = project(tmp_path)
-    for version, date in [
-        ("1.0.0", None),
-        ("1.10.0", "2027-03-01"),
-        ("1.2.0", "2027-02-01"),
-        ("2.0.0-rc.1", "2027-04-01"),
-    ]:
+    major = int(VERSION.split(".")[0])
+    later = [(f"{major}.10.0", "2027-03-01"), (f"{major}.2.0", "2027-02-01"), (f"{major + 1}.0.0-rc.1", "2027-04-01")]
+    for version, date in [(VERSION, None), *later]:
         if date:
             set_version(root, version, date)
         builder.build(root)
     index = json.loads((root / "releases" / "index.json").read_text())
     jsonschema.validate(index, INDEX_SCHEMA)
-    assert [r["version"] for r in index["releases"]] == ["1.0.0", "1.2.0", "1.10.0", "2.0.0-rc.1"]
-    assert index["latest"] == "2.0.0-rc.1" and index["name"] == "energy-ties"
-    assert [r["date"] for r in index["releases"]] == ["2026-11-22", "2027-02-01", "2027-03-01", "2027-04-01"]
+    current = release_date((ROOT / "CHANGELOG.md").read_text(), VERSION)
+    expected = [VERSION, f"{major}.2.0", f"{major}.10.0", f"{major + 1}.0.0-rc.1"]
+    assert [r["version"] for r in index["releases"]] == expected
+    assert index["latest"] == f"{major + 1}.0.0-rc.1" and index["name"] == "energy-ties"
+    assert [r["date"] for r in index["releases"]] == [current, "2027-02-01", "2027-03-01", "2027-04-01"]
     for r in index["releases"]:
         path = root / "releases" / r["file"]
         assert r["file"] == f"energy-ties-{r['version']}.zip"

@@ -7,7 +7,6 @@ and gets SIGKILL (which nothing can catch) or SIGTERM (which unwinds, removing i
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import signal
@@ -17,8 +16,9 @@ import time
 from pathlib import Path
 
 from helpers import ROOT
+from helpers.server import ENTRY
 
-BUNDLED = json.loads((ROOT / "releases" / "index.json").read_text())["releases"][0]
+BUNDLED = ENTRY  # the current version's release
 VERSION, ARCHIVE = BUNDLED["version"], BUNDLED["file"]
 TOKEN = "[0-9a-f]{12}"
 CLI = [sys.executable, "-m", "energy_ties.cli"]

@@ -36,7 +36,7 @@ def served(released, tmp_path, monkeypatch):
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     s = Server(shutil.copytree(released / "releases", tmp_path / "served"))
     yield s
-    s.close()
+    s.stop()
 
 
 def test_validate_checks_the_package_in_the_current_folder(released, tmp_path):

@@ -19,8 +19,8 @@ MIB = 1 << 20
 
 
 # four times the fields: linear work takes about 4 times as long, quadratic 16 times; at these sizes a
-# quadratic step (a names.count per name) already outweighs the linear work
-SMALL, LARGE = 2_500, 10_000
+# quadratic step (a names.count per name) shows; the bound of 8 leaves room for a busy machine
+SMALL, LARGE = 5_000, 20_000
 
 
 def wide(folder: Path, n: int, *, rows: int = 3, schema_fields: int | None = None) -> Path:
@@ -70,7 +70,7 @@ def test_validate_is_linear_in_the_number_of_fields(tmp_path, capsys):
     t_large, code_large = timed(capsys, "validate", str(large))
     assert (code_small, code_large) == (0, 0)
     # four times the fields: linear work takes about 4 times as long, quadratic 16 times
-    assert t_large < 6 * t_small, (t_small, t_large)
+    assert t_large < 8 * t_small, (t_small, t_large)
 
 
 def test_diff_is_linear_in_the_number_of_columns(tmp_path, capsys):
@@ -83,7 +83,7 @@ def test_diff_is_linear_in_the_number_of_columns(tmp_path, capsys):
     t_small, _ = timed(capsys, "diff", *map(str, pairs[SMALL]))
     t_large, code = timed(capsys, "diff", *map(str, pairs[LARGE]))
     assert code == 0
-    assert t_large < 6 * t_small, (t_small, t_large)
+    assert t_large < 8 * t_small, (t_small, t_large)
 
 
 def test_a_header_of_300000_columns_is_refused_in_bounded_memory(tmp_path):

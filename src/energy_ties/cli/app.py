@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..errors import EnergyTiesError, printable
+from .analyst import add_commands as _analyst_commands
 from .commands import cmd_docs, cmd_info, cmd_schemas, cmd_validate, cmd_verify_evidence
 from .output import err
 from .releasing import cmd_build_release, cmd_cache, cmd_check_release, cmd_diff, cmd_download, cmd_versions
@@ -43,6 +44,7 @@ def parser() -> argparse.ArgumentParser:
     _package_commands(sub)
     _release_commands(sub)
     _download_commands(sub)
+    _analyst_commands(sub)  # view, pictures, export
     return p
 
 

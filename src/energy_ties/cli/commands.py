@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import UsageError, json_printable, printable
 from ..files import append_text
-from .output import err, out, print_table
+from .output import err, out, print_table, report_stale
 
 # Each command imports what it needs when it runs, so that ``energy-ties --help`` starts without Arrow.
 
@@ -166,15 +166,12 @@ def cmd_schemas(args: argparse.Namespace) -> int:
                 stale.append(target)
                 if args.write:
                     write_text(target, text, root=pkg.root)
-    verb = "rewrote" if args.write else "out of date"
-    for s in stale:
-        print(printable(f"{verb}: {s}"))
-    if stale and not args.write:
-        out.print("row JSON Schemas are out of date; run `energy-ties schemas --write`")
-        return 1
-    if not stale:
-        out.print("row JSON Schemas are current")
-    return 0
+    return report_stale(
+        stale,
+        args.write,
+        "row JSON Schemas are out of date; run `energy-ties schemas --write`",
+        "row JSON Schemas are current",
+    )
 
 
 def cmd_docs(args: argparse.Namespace) -> int:

@@ -25,3 +25,16 @@ def print_table(title: str, columns: list[str], rows: list[list[str]]) -> None:
         print("\t".join(columns))
         for r in rows:
             print("\t".join(r))
+
+
+def report_stale(stale: list, written: bool, stale_message: str, current_message: str) -> int:
+    """What a check-or-``--write`` command prints about the generated files that were out of date, and its
+    exit code: 1 when some are stale and were not rewritten."""
+    for s in stale:
+        print(printable(f"{'rewrote' if written else 'out of date'}: {s}"))
+    if stale and not written:
+        out.print(stale_message)
+        return 1
+    if not stale:
+        out.print(current_message)
+    return 0

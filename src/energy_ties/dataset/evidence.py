@@ -15,7 +15,8 @@ from ..errors import PackageReadError
 from ..files import MAX_TEXT_BYTES, is_regular, read_bytes
 
 #: Resources whose every row needs evidence.
-EVIDENCED = ("entities", "entity_aliases", "events", "event_participants", "claims", "quotes")
+#: ``dates`` (since 2.0.0): each date row is one source's version, with evidence from that source.
+EVIDENCED = ("entities", "entity_aliases", "events", "event_participants", "claims", "quotes", "dates")
 
 
 def sha256(text: str) -> str:

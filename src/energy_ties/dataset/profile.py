@@ -15,6 +15,7 @@ from ..datapackage.findings import Error
 from ..datapackage.model import Package
 from ..datapackage.rowschema import row_schema_files
 from ..validation.hooks import ProfileResult
+from .claims import modality_errors, place_errors, role_errors, status_source_errors, title_errors
 from .dates import date_errors
 from .evidence import EVIDENCED, evidence_errors, verify_evidence
 from .package_schema import PACKAGE_SCHEMA, check_package_schema
@@ -25,7 +26,8 @@ NAME = "energy-ties"
 
 
 class EnergyTiesProfile:
-    """Evidence, dates, aliases, ids, claims, contested events and quotations of the energy-ties package."""
+    """Evidence, dates, aliases, ids, claims, modality, roles, places, contested events and quotations of the
+    energy-ties package."""
 
     name = NAME
 
@@ -48,12 +50,17 @@ class EnergyTiesProfile:
             claim_errors,
             contested_errors,
             quote_errors,
+            modality_errors,
+            role_errors,
+            status_source_errors,
+            place_errors,
         ):
             result.errors += rule(t)
         if texts is not None:
             result.checked.append("evidence-spans")
             if t["sources"] is not None and t["evidence"] is not None:
-                result.errors += verify_evidence(texts, t["sources"], t["evidence"])[1]
+                found, problems = verify_evidence(texts, t["sources"], t["evidence"])
+                result.errors += problems + list(title_errors(t, found))
         return result
 
 

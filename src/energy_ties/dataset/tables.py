@@ -23,6 +23,7 @@ COLUMNS = {
     "event_participants": ("id", "event", "entity", "role"),
     "claims": ("id",),
     "quotes": ("id", "text", "source"),
+    "dates": ("id", "resource", "record", "source", "bound", "date", "precision", "basis", "anchor"),
     "evidence": ("id", "resource", "record", "source", "start", "end", "sha256"),
 }
 

@@ -3,7 +3,10 @@
 integer and year become nullable ``Int64``, number ``Float64``, boolean
 ``boolean``, date an Arrow ``date32``, string an Arrow-backed string, and a
 field with ``categories`` or an ``enum`` a pandas Categorical whose categories
-are the declared values in their declared order. Reading goes through
+are the declared values in their declared order (string categories are Arrow
+strings, so that a missing value shows as ``<NA>`` in every text column, never
+``NaN``). Each frame carries its resource's name, title, description and field
+descriptions in ``DataFrame.attrs``. Reading goes through
 :mod:`energy_ties.tabular.typed`, the validator's reader and cell parser, so a table
 loads if and only if its cells are valid; a bad cell raises one error naming
 file, row and field.
@@ -28,6 +31,8 @@ def pandas_dtype(f: Field) -> Any:
     controlled = f.controlled
     if controlled is not None and f.type in ("string", "integer", "number", "year"):
         values = [v for v in (_category_value(v, f) for v in controlled) if v is not None]
+        if f.type == "string":  # typed categories: a missing value then shows as <NA>, as in string columns
+            return pd.CategoricalDtype(pd.Index(values, dtype=pd.StringDtype("pyarrow")), f.categories_ordered)
         return pd.CategoricalDtype(categories=values, ordered=f.categories_ordered)
     return {
         "string": pd.StringDtype("pyarrow"),
@@ -66,7 +71,23 @@ def read_table(resource: Resource) -> pd.DataFrame:
     table = read_typed(resource.readable())
     schema = resource.schema
     assert schema is not None  # read_typed refuses a resource without one
-    return pd.DataFrame({f.name: _to_pandas(table.column(f.name), f) for f in schema.fields})
+    frame = pd.DataFrame({f.name: _to_pandas(table.column(f.name), f) for f in schema.fields})
+    frame.attrs.update(resource_attrs(resource))
+    return frame
+
+
+def resource_attrs(resource: Resource) -> dict[str, Any]:
+    """What a notebook user reads from ``frame.attrs``: the resource's name, title and description, and each
+    field's description (the data dictionary travels with the frame)."""
+    d = resource.descriptor
+    fields = resource.schema.fields if resource.schema is not None else ()
+    return {
+        "name": resource.name,
+        "title": d.get("title") or resource.name,
+        "description": d.get("description") or "",
+        "fields": {f.name: f.description or f.title or "" for f in fields},
+        "categories": {f.name: {str(k): v for k, v in f.category_labels.items()} for f in fields if f.category_labels},
+    }
 
 
 def frames(pkg: Package, resource: str | None = None) -> dict[str, pd.DataFrame] | pd.DataFrame:

@@ -115,7 +115,7 @@ def data_readme(root: Path, descriptor: dict, date: str) -> str:
             "## Checking the evidence",
             "",
             "Every span in `evidence` can be checked against the article texts (not included) with the "
-            "energy-ties tool: `pip install energy-ties`, then "
+            f"energy-ties tool{f' ({homepage})' if homepage else ''}: "
             "`energy-ties verify-evidence datapackage.json --texts DIR`.",
         ]
     lines += [
