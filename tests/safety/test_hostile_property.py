@@ -169,5 +169,8 @@ def _run(args: list[str]) -> tuple[int, str]:
 
 
 def test_the_property_reaches_every_verdict():
-    # run after the property (same module, file order): the generator is not so tame that all pass
+    """The generator is not so tame that all pass: its examples end in both verdicts. The codes are those of
+    the property's run in this process; when the property ran in another worker (pytest-xdist), it runs here."""
+    if not CODES:
+        test_hostile_packages_give_a_verdict_and_stay_inside()
     assert {1, 2} <= set(CODES), sorted(set(CODES))
