@@ -22,12 +22,13 @@ from .diffing.model import Diff
 from .diffing.patch import apply_diff
 from .errors import DiffError
 from .releases.gate import ReleaseCheck, check_release
-from .releases.resolve import download, open_source, versions
+from .releases.resolve import Fetch, download, open_source, versions
 from .validation.hooks import register_profile
 from .validation.pipeline import validate
 
 if TYPE_CHECKING:
     import pandas as pd
+    from typing_extensions import Unpack  # typing.Unpack from Python 3.11 on
 
 register_profile(PROFILE)
 
@@ -72,24 +73,53 @@ def library_version() -> str:
 
 @overload
 def load(
-    resource: str, *, path: Source = None, version: str | None = None, backend: Literal["pandas"] = "pandas"
+    resource: str,
+    *,
+    path: Source = None,
+    version: str | None = None,
+    backend: Literal["pandas"] = "pandas",
+    **fetch: Unpack[Fetch],
 ) -> pd.DataFrame: ...
 @overload
 def load(
-    resource: None = None, *, path: Source = None, version: str | None = None, backend: Literal["pandas"] = "pandas"
+    resource: None = None,
+    *,
+    path: Source = None,
+    version: str | None = None,
+    backend: Literal["pandas"] = "pandas",
+    **fetch: Unpack[Fetch],
 ) -> dict[str, pd.DataFrame]: ...
 @overload
-def load(resource: str, *, path: Source = None, version: str | None = None, backend: Literal["arrow"]) -> pa.Table: ...
+def load(
+    resource: str, *, path: Source = None, version: str | None = None, backend: Literal["arrow"], **fetch: Unpack[Fetch]
+) -> pa.Table: ...
 @overload
 def load(
-    resource: None = None, *, path: Source = None, version: str | None = None, backend: Literal["arrow"]
+    resource: None = None,
+    *,
+    path: Source = None,
+    version: str | None = None,
+    backend: Literal["arrow"],
+    **fetch: Unpack[Fetch],
 ) -> dict[str, pa.Table]: ...
 @overload
-def load(resource: str | None = None, *, path: Source = None, version: str | None = None, backend: str) -> Any: ...
+def load(
+    resource: str | None = None,
+    *,
+    path: Source = None,
+    version: str | None = None,
+    backend: str,
+    **fetch: Unpack[Fetch],
+) -> Any: ...
 
 
 def load(
-    resource: str | None = None, *, path: Source = None, version: str | None = None, backend: str = "pandas"
+    resource: str | None = None,
+    *,
+    path: Source = None,
+    version: str | None = None,
+    backend: str = "pandas",
+    **fetch: Unpack[Fetch],
 ) -> Any:
     """Every table of the package as ``{name: DataFrame}``, or one table when ``resource`` names it.
 
@@ -98,7 +128,8 @@ def load(
     package bundled with the library is loaded, offline. ``backend`` is
     ``"pandas"`` (DataFrames carrying their data dictionary in ``attrs``),
     ``"arrow"`` (``pyarrow.Table``) or ``"polars"`` (the ``polars`` extra); each
-    gets the Table Schema's types.
+    gets the Table Schema's types. ``base_url``, ``cache``, ``offline`` and
+    ``timeout`` are :func:`download`'s, for ``version``.
     """
     from .loading.backends import BACKENDS, tables
     from .loading.frames import frames  # pandas is imported only by those who load
@@ -108,30 +139,35 @@ def load(
     if version is not None:
         if path is not None:
             raise ValueError("give either path or version, not both")
-        path = download(version)
+        path = download(version, **fetch)
     with open_package(path) as pkg:
         return frames(pkg, resource) if backend == "pandas" else tables(pkg, resource, backend)
 
 
-def dictionary(resource: str, *, path: Source = None, version: str | None = None) -> pd.DataFrame:
+def dictionary(
+    resource: str, *, path: Source = None, version: str | None = None, **fetch: Unpack[Fetch]
+) -> pd.DataFrame:
     """The data dictionary of one resource as a DataFrame: a row per field, with its type, keys,
     constraints, categories and description (the README's dictionary, for a notebook)."""
     from .loading.dictionary import dictionary_frame
 
     if version is not None:
-        path = download(version)
+        path = download(version, **fetch)
     with open_package(path) as pkg:
         return dictionary_frame(pkg.resource(resource))
 
 
-def diff(old: Source, new: Source, *, tolerance: float = 0.0, key: list[str] | None = None) -> Diff:
+def diff(
+    old: Source, new: Source, *, tolerance: float = 0.0, key: list[str] | None = None, **fetch: Unpack[Fetch]
+) -> Diff:
     """Compare package ``old`` with package ``new`` (paths, folders, zips, released versions, ``git:REV``),
     or two bare CSV files (rows matched on the fields ``key``, or on whole-row identity).
 
     A version number names a release of the other package (see ``download``'s ``package``); with two
     versions, of the package in the current folder, or energy-ties'. ``tolerance`` is an absolute tolerance
     for numbers: values closer than it are equal. Raises DiffError when the packages cannot be compared
-    (duplicate keys, a key column missing, an unreadable table).
+    (duplicate keys, a key column missing, an unreadable table). ``base_url``, ``cache``, ``offline`` and
+    ``timeout`` are :func:`download`'s, for version numbers.
     """
     if is_csv(old) and is_csv(new):
         name = re.sub(r"[^a-z0-9._-]+", "-", Path(os.fspath(old)).stem.lower()).strip("-") or "table"  # type: ignore[arg-type]
@@ -139,7 +175,10 @@ def diff(old: Source, new: Source, *, tolerance: float = 0.0, key: list[str] | N
             return diff_packages(a, b, tolerance)
     if key:
         raise DiffError("a key (--key) is given only to compare two CSV files; packages have their primary keys")
-    with open_source(old, releases_of=_package_of(new)) as a, open_source(new, releases_of=_package_of(old)) as b:
+    with (
+        open_source(old, releases_of=_package_of(new), **fetch) as a,
+        open_source(new, releases_of=_package_of(old), **fetch) as b,
+    ):
         return diff_packages(a, b, tolerance)
 
 

@@ -117,6 +117,8 @@ def _release_commands(sub: Any) -> None:
     s.add_argument(
         "--tolerance", type=_tolerance, default=0.0, metavar="X", help="numbers closer than X (finite, >= 0) are equal"
     )
+    s.add_argument("--base-url", metavar="URL", help="where released versions are published (ENERGY_TIES_BASE_URL)")
+    _fetch_options(s)
     s.set_defaults(func=cmd_diff)
 
     s = sub.add_parser("check-release", help="refuse a version that does not match its changes")
@@ -134,6 +136,7 @@ def _release_commands(sub: Any) -> None:
     s.add_argument(
         "--base-url", metavar="URL", help="where this package's releases are published (ENERGY_TIES_BASE_URL)"
     )
+    _fetch_options(s)
     s.set_defaults(func=cmd_check_release)
 
     s = sub.add_parser("build-release", help="build releases/NAME-VERSION.zip and record it in releases/index.json")
@@ -180,6 +183,12 @@ def _download_options(s: argparse.ArgumentParser) -> None:
         "or a package's name with --base-url; default: energy-ties",
     )
     s.add_argument("--base-url", metavar="URL", help="where releases are published (ENERGY_TIES_BASE_URL)")
+    _fetch_options(s)
+
+
+def _fetch_options(s: argparse.ArgumentParser) -> None:
+    """How a released version is fetched, wherever a version number may be given; each flag overrides its
+    environment variable."""
     s.add_argument("--cache", metavar="DIR", help="the cache folder (ENERGY_TIES_CACHE)")
     s.add_argument(
         "--offline",

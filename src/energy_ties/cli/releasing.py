@@ -19,7 +19,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from ..api import diff
 
     key = [k for given in args.key or [] for k in given.split(",") if k] or None
-    d = diff(args.old, args.new, tolerance=args.tolerance, key=key)
+    d = diff(args.old, args.new, tolerance=args.tolerance, key=key, **_fetch(args))
     if args.format == "json":
         print(json_printable(d.to_json()))
     elif args.format == "markdown":
@@ -32,7 +32,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 def cmd_check_release(args: argparse.Namespace) -> int:
     from ..releases.gate import check_release
 
-    check = check_release(args.path, args.against, base_url=args.base_url)
+    check = check_release(args.path, args.against, **_fetch(args))
     if args.summary:
         append_text(args.summary, check.to_markdown() + "\n")
     print(printable(check.verdict()))
@@ -93,15 +93,14 @@ def cmd_download(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fetch(args: argparse.Namespace) -> dict:
+    """How released versions are fetched, from the flags (None: the environment variable decides)."""
+    return {"base_url": args.base_url, "cache": args.cache, "offline": args.offline, "timeout": args.timeout}
+
+
 def _download_options(args: argparse.Namespace) -> dict:
-    """The download flags, as download() and versions() take them (None: the environment variable decides)."""
-    return {
-        "package": args.package,
-        "base_url": args.base_url,
-        "cache": args.cache,
-        "offline": args.offline,
-        "timeout": args.timeout,
-    }
+    """The download flags, as download() and versions() take them."""
+    return {"package": args.package, **_fetch(args)}
 
 
 def cmd_versions(args: argparse.Namespace) -> int:

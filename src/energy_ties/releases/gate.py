@@ -19,7 +19,7 @@ from ..errors import ReleaseError, printable
 from ..files import read_text
 from .changelog import CHANGELOG, section_problem
 from .origin import find_origin
-from .resolve import download, open_source
+from .resolve import Fetch, download, open_source
 from .semver import bump_between, is_version, version_key
 
 #: Lines of the diff a Markdown summary shows.
@@ -62,20 +62,28 @@ class ReleaseCheck:
 
 
 def check_release(
-    path: str | os.PathLike | None = None, against: str | os.PathLike | None = None, *, base_url: str | None = None
+    path: str | os.PathLike | None = None,
+    against: str | os.PathLike | None = None,
+    *,
+    base_url: str | None = None,
+    cache: str | os.PathLike | None = None,
+    offline: bool | None = None,
+    timeout: float | None = None,
 ) -> ReleaseCheck:
     """Check the package at ``path`` (its descriptor, folder or zip; default ``.``) as a release following
     ``against``: a package, a zip, a version of this package's own releases (``1.0.0``, ``v1.0.0``),
-    ``git:REVISION``, or (None) the latest release in its index; with none published, nothing is compared."""
+    ``git:REVISION``, or (None) the latest release in its index; with none published, nothing is compared.
+    ``base_url``, ``cache``, ``offline`` and ``timeout`` are :func:`~energy_ties.download`'s."""
     path = "." if path is None else path
+    fetch: Fetch = {"base_url": base_url, "cache": cache, "offline": offline, "timeout": timeout}
     if against is None:
         if find_origin(path, base_url) is None:
             with open_source(path) as new:
                 note = f"no earlier release of {new.descriptor.get('name')!r} is published: nothing to compare against"
                 return ReleaseCheck(None, new.version, "none", "none", note=note)
-        with open_package(download("latest", package=path, base_url=base_url)) as old, open_source(path) as new:
+        with open_package(download("latest", package=path, **fetch)) as old, open_source(path) as new:
             return _check(diff_packages(old, new), new.root)
-    with open_source(against, releases_of=path, base_url=base_url) as old, open_source(path) as new:
+    with open_source(against, releases_of=path, **fetch) as old, open_source(path) as new:
         return _check(diff_packages(old, new), new.root)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
+from typing import TypedDict
 
 from ..datapackage.jsonio import read_json
 from ..datapackage.model import Package
@@ -103,6 +104,15 @@ def _settings(origin: Origin, cache: str | os.PathLike | None, offline: bool | N
     return s.for_package(origin.name) if origin.name else s
 
 
+class Fetch(TypedDict, total=False):
+    """How a release named by its version is fetched: :func:`download`'s settings, passed on as they are."""
+
+    base_url: str | None
+    cache: str | os.PathLike | None
+    offline: bool | None
+    timeout: float | None
+
+
 def download(
     version: str = "latest",
     *,
@@ -183,13 +193,20 @@ def open_source(
     *,
     releases_of: str | os.PathLike | None = None,
     base_url: str | None = None,
+    cache: str | os.PathLike | None = None,
+    offline: bool | None = None,
+    timeout: float | None = None,
 ) -> Package:
     """A package from a path, a folder, a zip, a released version number (``1.0.0``, ``v1.0.0``: a release of
     the package ``releases_of``, downloaded and verified first) or ``git:REVISION`` (the package
-    ``releases_of`` as it stood at that revision of its repository)."""
+    ``releases_of`` as it stood at that revision of its repository). ``base_url``, ``cache``, ``offline`` and
+    ``timeout`` are :func:`download`'s, for a version number."""
     text = os.fspath(source) if source is not None else None
     if text is not None and text.startswith(GIT_PREFIX):
         return open_revision(releases_of if releases_of is not None else ".", text[len(GIT_PREFIX) :])
     if text is not None and not os.path.exists(text) and is_version(requested(text)):
-        return open_package(download(requested(text), package=releases_of, base_url=base_url))
+        fetched = download(
+            requested(text), package=releases_of, base_url=base_url, cache=cache, offline=offline, timeout=timeout
+        )
+        return open_package(fetched)
     return open_package(source)
