@@ -30,14 +30,34 @@ def cmd_info(args: argparse.Namespace) -> int:
         rows = []
         for r in pkg.resources:
             frame = read_table(r) if r.schema is not None else None
-            rows.append([r.name, str(len(frame)) if frame is not None else "-", r.label])
+            fields = str(len(r.schema.fields)) if r.schema is not None else "-"
+            key = ",".join(r.schema.primary_key) if r.schema is not None else ""
+            title = str(r.descriptor.get("title") or "")
+            rows.append([r.name, str(len(frame)) if frame is not None else "-", fields, key, title, r.label])
         version = pkg.version or "(none)"
         if out.is_terminal:
             out.print(printable(str(pkg.descriptor.get("title") or pkg.descriptor.get("name"))), style="bold")
         print(printable(f"package {pkg.descriptor.get('name')} version {version} (library {library_version()})"))
         print(f"descriptor {pkg.descriptor_path}")
-        print_table("resources", ["resource", "rows", "file"], rows)
+        for line in _about(pkg.descriptor):
+            print(printable(line))
+        print_table("resources", ["resource", "rows", "fields", "primary key", "title", "file"], rows)
     return 0
+
+
+def _about(descriptor: dict) -> list[str]:
+    """The descriptor's licences, sources and creation date, a line each (what a reader asks before the rows)."""
+    lines = []
+    for key in ("licenses", "sources"):
+        items = descriptor.get(key)
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict):
+                name = item.get("title") or item.get("name") or ""
+                where = item.get("path") or ""
+                lines.append(f"{key[:-1]} {name}" + (f" <{where}>" if where else ""))
+    if isinstance(descriptor.get("created"), str):
+        lines.append(f"created {descriptor['created']}")
+    return lines
 
 
 def package_argument(args: argparse.Namespace) -> str | None:
