@@ -39,6 +39,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from helpers.inputs import ods_bytes, xlsx_bytes
+
 V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
 V1 = "https://datapackage.org/profiles/1.0/datapackage.json"
 
@@ -201,38 +203,11 @@ def encrypted_zip(entries: dict[str, str | bytes]) -> bytes:
 
 
 def xlsx(rows: list[list[Any]]) -> Callable[[], bytes]:
-    def make() -> bytes:
-        import openpyxl
-
-        wb = openpyxl.Workbook()
-        ws = wb.active
-        for r in rows:
-            ws.append(r)
-        buf = io.BytesIO()
-        wb.save(buf)
-        return buf.getvalue()
-
-    return make
+    return lambda: xlsx_bytes(rows)
 
 
 def ods(rows: list[list[Any]]) -> Callable[[], bytes]:
-    def make() -> bytes:
-        import tempfile
-
-        import ezodf
-
-        with tempfile.TemporaryDirectory() as tmp:
-            target = Path(tmp) / "t.ods"
-            doc = ezodf.newdoc(doctype="ods", filename=str(target))
-            sheet = ezodf.Sheet("Sheet1", size=(len(rows), max(len(r) for r in rows)))
-            doc.sheets += sheet
-            for i, r in enumerate(rows):
-                for j, v in enumerate(r):
-                    sheet[i, j].set_value(v)
-            doc.save()
-            return target.read_bytes()
-
-    return make
+    return lambda: ods_bytes(rows)
 
 
 # ================================================================ agree: plain cases
