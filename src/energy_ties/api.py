@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from .datapackage.opening import bundled_package_path, open_package
 from .dataset import PROFILE
-from .diffing.compare import diff_packages, read_rows
-from .diffing.model import Diff
-from .diffing.patch import apply_diff
-from .releases.gate import ReleaseCheck, check_release
 from .releases.resolve import download, open_source, versions
 from .validation.hooks import register_profile
 from .validation.pipeline import validate
+
+if TYPE_CHECKING:  # diffing and the release gate are imported when used: validating starts without them
+    import pyarrow as pa
+
+    from .diffing.model import Diff
+    from .releases.gate import ReleaseCheck
 
 register_profile(PROFILE)
 
@@ -87,6 +87,8 @@ def diff(old: Source, new: Source, *, tolerance: float = 0.0) -> Diff:
     Raises DiffError when the packages cannot be compared (duplicate keys, a key
     column missing, an unreadable table).
     """
+    from .diffing.compare import diff_packages
+
     with open_source(old) as a, open_source(new) as b:
         return diff_packages(a, b, tolerance)
 
@@ -97,7 +99,30 @@ def apply(old: Source | dict[str, pa.Table], d: Diff) -> dict[str, pa.Table]:
     Rows common to both keep their old order, with their changed values; rows
     the new package added follow, in the new package's order.
     """
+    from .diffing.compare import read_rows
+    from .diffing.patch import apply_diff
+
     if isinstance(old, dict):
         return apply_diff(old, d)
     with open_source(old) as pkg:
         return apply_diff(read_rows(pkg), d)
+
+
+def check_release(path: Source, against: str | os.PathLike) -> ReleaseCheck:
+    """Check the package at ``path`` as a release following ``against`` (see :mod:`energy_ties.releases.gate`)."""
+    from .releases.gate import check_release as gate
+
+    return gate(path, against)
+
+
+def __getattr__(name: str) -> Any:
+    """``Diff`` and ``ReleaseCheck``, imported on first use."""
+    if name == "Diff":
+        from .diffing.model import Diff
+
+        return Diff
+    if name == "ReleaseCheck":
+        from .releases.gate import ReleaseCheck
+
+        return ReleaseCheck
+    raise AttributeError(f"module 'energy_ties.api' has no attribute {name!r}")

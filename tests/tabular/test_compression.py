@@ -94,3 +94,8 @@ def test_a_multipart_compressed_resource_reads_each_part(tmp_path):
     res = {"name": "t", "path": ["a.csv.gz", "b.csv.gz"], "schema": SCHEMA}
     path = write_file(tmp_path / "datapackage.json", json.dumps({"$schema": V2, "resources": [res]}))
     assert _errors(path) == [("type-error", 3)]
+
+
+def test_a_compressed_tsv_keeps_its_tab_delimiter(tmp_path):
+    path = _package(tmp_path, "t.tsv.gz", gzip.compress(b"id\tx\n1\ta\nz\tb\n"))
+    assert _errors(path) == [("extra-label", 1), ("type-error", 3)]
