@@ -1327,6 +1327,23 @@ add(
     note=INLINE_CSV_NOTE,
 )
 add(
+    "inline-csv-string-declared-table",
+    C3,
+    builder(
+        {
+            "$schema": V2,
+            "resources": [{"name": "t", "type": "table", "data": "id,name\n1,a\n", "format": "csv", "schema": INT}],
+        }
+    ),
+    compare="v2",
+    valid=False,
+    types={"resource-error"},
+    quote="If the `data` property is used for providing data for a Tabular Data Resource than it `MUST` be an "
+    "`array` where each item in the array `MUST` be either:",
+    page=DR,
+    note="inline CSV text is read only on a resource not declared a table (frictionless refuses any string data)",
+)
+add(
     "inline-array-of-arrays",
     C3,
     builder(
