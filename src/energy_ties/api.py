@@ -12,23 +12,20 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-import pyarrow as pa
-
 from .datapackage.bare import csv_package, is_csv
 from .datapackage.opening import bundled_package_path, open_package
 from .dataset import PROFILE
-from .diffing.compare import diff_packages, read_rows
-from .diffing.model import Diff
-from .diffing.patch import apply_diff
-from .errors import DiffError
-from .releases.gate import ReleaseCheck, check_release
 from .releases.resolve import Fetch, download, open_source, versions
 from .validation.hooks import register_profile
 from .validation.pipeline import validate
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # diffing and the release gate are imported when used: validating starts without them
     import pandas as pd
+    import pyarrow as pa
     from typing_extensions import Unpack  # typing.Unpack from Python 3.11 on
+
+    from .diffing.model import Diff
+    from .releases.gate import ReleaseCheck
 
 register_profile(PROFILE)
 
@@ -169,6 +166,9 @@ def diff(
     (duplicate keys, a key column missing, an unreadable table). ``base_url``, ``cache``, ``offline`` and
     ``timeout`` are :func:`download`'s, for version numbers.
     """
+    from .diffing.compare import diff_packages
+    from .errors import DiffError
+
     if is_csv(old) and is_csv(new):
         name = re.sub(r"[^a-z0-9._-]+", "-", Path(os.fspath(old)).stem.lower()).strip("-") or "table"  # type: ignore[arg-type]
         with csv_package(old, name, key) as a, csv_package(new, name, key) as b:  # type: ignore[arg-type]
@@ -196,7 +196,33 @@ def apply(old: Source | dict[str, pa.Table], d: Diff) -> dict[str, pa.Table]:
     Rows common to both keep their old order, with their changed values; rows
     the new package added follow, in the new package's order.
     """
+    from .diffing.compare import read_rows
+    from .diffing.patch import apply_diff
+
     if isinstance(old, dict):
         return apply_diff(old, d)
     with open_source(old) as pkg:
         return apply_diff(read_rows(pkg), d)
+
+
+def check_release(
+    path: Source = None, against: str | os.PathLike | None = None, **fetch: Unpack[Fetch]
+) -> ReleaseCheck:
+    """Check the package at ``path`` (default ``.``) as a release following ``against`` (default: its latest
+    release); see :func:`energy_ties.releases.gate.check_release`."""
+    from .releases.gate import check_release as gate
+
+    return gate(path, against, **fetch)
+
+
+def __getattr__(name: str) -> Any:
+    """``Diff`` and ``ReleaseCheck``, imported on first use."""
+    if name == "Diff":
+        from .diffing.model import Diff
+
+        return Diff
+    if name == "ReleaseCheck":
+        from .releases.gate import ReleaseCheck
+
+        return ReleaseCheck
+    raise AttributeError(f"module 'energy_ties.api' has no attribute {name!r}")

@@ -42,6 +42,13 @@ MAX_TEXT_BYTES = 16 << 20
 #: Cap on one release member read whole to be zipped: a release is built in memory, and the whole release
 #: is refused beyond 1 GiB unpacked anyway (the archive bound).
 MAX_MEMBER_BYTES = 1 << 30
+#: Cap on what one zip archive or one compressed file inflates to (unpacked or read as it inflates).
+MAX_UNPACKED_BYTES = 2 * 1024**3
+#: Largest ratio of inflated to compressed size accepted for one zip entry or compressed file: deflate cannot
+#: exceed about 1032, repetitive CSV compresses 10 to 50 times, and a run of NUL bytes (a bomb) about 1000 times.
+MAX_RATIO = 200
+#: Below this many inflated bytes the ratio is not checked (tiny files compress oddly).
+RATIO_FLOOR = 16 << 20
 #: Cap on a remote file fetched with ``allow_remote`` (data, schema, dialect, a JSON Schema ``$ref``).
 MAX_REMOTE_BYTES = 512 << 20
 #: Seconds a remote server may take to connect or to send the next bytes before the request is abandoned.

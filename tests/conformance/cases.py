@@ -39,6 +39,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from helpers.inputs import ods_bytes, xlsx_bytes
+
 V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
 V1 = "https://datapackage.org/profiles/1.0/datapackage.json"
 
@@ -201,38 +203,11 @@ def encrypted_zip(entries: dict[str, str | bytes]) -> bytes:
 
 
 def xlsx(rows: list[list[Any]]) -> Callable[[], bytes]:
-    def make() -> bytes:
-        import openpyxl
-
-        wb = openpyxl.Workbook()
-        ws = wb.active
-        for r in rows:
-            ws.append(r)
-        buf = io.BytesIO()
-        wb.save(buf)
-        return buf.getvalue()
-
-    return make
+    return lambda: xlsx_bytes(rows)
 
 
 def ods(rows: list[list[Any]]) -> Callable[[], bytes]:
-    def make() -> bytes:
-        import tempfile
-
-        import ezodf
-
-        with tempfile.TemporaryDirectory() as tmp:
-            target = Path(tmp) / "t.ods"
-            doc = ezodf.newdoc(doctype="ods", filename=str(target))
-            sheet = ezodf.Sheet("Sheet1", size=(len(rows), max(len(r) for r in rows)))
-            doc.sheets += sheet
-            for i, r in enumerate(rows):
-                for j, v in enumerate(r):
-                    sheet[i, j].set_value(v)
-            doc.save()
-            return target.read_bytes()
-
-    return make
+    return lambda: ods_bytes(rows)
 
 
 # ================================================================ agree: plain cases
@@ -1350,6 +1325,23 @@ add(
     quote="**JSON string**: in this case the format or mediatype properties `MUST` be provided.",
     page=DR,
     note=INLINE_CSV_NOTE,
+)
+add(
+    "inline-csv-string-declared-table",
+    C3,
+    builder(
+        {
+            "$schema": V2,
+            "resources": [{"name": "t", "type": "table", "data": "id,name\n1,a\n", "format": "csv", "schema": INT}],
+        }
+    ),
+    compare="v2",
+    valid=False,
+    types={"resource-error"},
+    quote="If the `data` property is used for providing data for a Tabular Data Resource than it `MUST` be an "
+    "`array` where each item in the array `MUST` be either:",
+    page=DR,
+    note="inline CSV text is read only on a resource not declared a table (frictionless refuses any string data)",
 )
 add(
     "inline-array-of-arrays",

@@ -8,9 +8,10 @@ in-process, with ``--json`` and without, into strict UTF-8 streams as a shell
 gives them, and requires exit 0, 1 or 2, a JSON report that says what the
 library said, and never an internal error (exit 70), whatever the input.
 
-The cases of class 3 are inputs frictionless reads and energy-ties does not read
-yet (YAML, compressed data, JSON and spreadsheet tables, inline CSV strings):
-they are skipped, each naming what is not read.
+The cases of class 3 are the inputs beyond CSV (YAML descriptors, resource
+descriptors, compressed data, JSON, JSON Lines and spreadsheet tables, inline
+CSV strings); a case whose readers are not installed (frictionless's optional
+ones, or the spreadsheets extra) is skipped, naming them.
 """
 
 from __future__ import annotations
@@ -25,34 +26,6 @@ import pytest
 from conformance.cases import CASES, judge, ours_from_report, theirs
 
 pytest.importorskip("frictionless")
-
-#: What each class 3 case needs read, by the start of its id.
-NOT_READ = {
-    "yaml-": "YAML descriptors",
-    "resource-descriptor-yaml": "YAML descriptors",
-    "resource-descriptor-json": "a resource descriptor given on its own",
-    "schema-by-path-yaml": "YAML descriptors",
-    "dialect-by-path-yaml": "YAML descriptors",
-    "csv-gz": "gzip-compressed data",
-    "compression-gz": "gzip-compressed data",
-    "bytes-of-gzip": "gzip-compressed data",
-    "gzip-": "gzip-compressed data",
-    "csv-zip": "zip-compressed data",
-    "compression-zip": "zip-compressed data",
-    "zip-named-zip": "zip-compressed data",
-    "json-": "JSON tables",
-    "jsonl": "JSON Lines tables",
-    "ndjson": "JSON Lines tables",
-    "inline-csv-string": "inline CSV strings",
-    "inline-array": "inline data arrays",
-    "xlsx": "xlsx spreadsheets",
-    "ods": "ods spreadsheets",
-    "tsv-": "TSV files",
-}
-
-
-def _not_read(case_id: str) -> str:
-    return next(what for start, what in NOT_READ.items() if case_id.startswith(start))
 
 
 def _ours(path: Path) -> dict:
@@ -84,10 +57,19 @@ def _cli(argv: list[str]) -> tuple[int, str, str]:
     return code, out.buffer.getvalue().decode("utf-8"), err.buffer.getvalue().decode("utf-8")
 
 
+def _missing(case) -> list[str]:
+    """The modules a case needs (frictionless's readers of it, the spreadsheets extra) that are not installed."""
+    import importlib.util
+
+    needs = (*case.needs, *(("python_calamine",) if case.id.startswith(("xlsx", "ods")) else ()))
+    return [m for m in needs if importlib.util.find_spec(m) is None]
+
+
 def _params() -> list:
     out = []
     for case in CASES:
-        marks = [pytest.mark.skip(reason=f"not yet read: {_not_read(case.id)}")] if case.klass == "3" else []
+        missing = _missing(case)
+        marks = [pytest.mark.skip(reason=f"needs {', '.join(missing)}")] if missing else []
         out.append(pytest.param(case, id=f"{case.klass}-{case.id}", marks=marks))
     return out
 
@@ -111,7 +93,3 @@ def test_conformance(case, tmp_path, monkeypatch):
         assert stderr.count("\n") == 1, stderr  # one line
     code, _, stderr = _cli(["validate", str(path)])
     assert code in (0, 1, 2), f"plain output: exit {code}: {stderr}"
-
-
-def test_every_class_3_case_names_what_is_not_read():
-    assert all(_not_read(c.id) for c in CASES if c.klass == "3")

@@ -282,9 +282,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 pass
 
 
+#: The commands that read tables without making DataFrames: they start faster without pandas (see arrow.py).
+_WITHOUT_PANDAS = {"validate", "diff", "check-release", "info", "verify-evidence", "schemas", "docs"}
+
+
 def _run(args: argparse.Namespace) -> int:
     try:
         with _terminate_unwinds():
+            if args.command in _WITHOUT_PANDAS:
+                from ..tabular.arrow import import_arrow_without_pandas
+
+                import_arrow_without_pandas()
             return args.func(args)
     except EnergyTiesError as exc:
         err.print(f"energy-ties {args.command}: error: {exc}", markup=False)

@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.table import Table
+from typing import Any
 
 from ..errors import printable
 
-out = Console(highlight=False, soft_wrap=True, markup=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+
+class _Console:
+    """A rich Console made on first use: importing rich is a tenth of the start-up of a small validation."""
+
+    def __init__(self, **options: Any):
+        self._options = options
+        self._console: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
+out: Any = _Console(highlight=False, soft_wrap=True, markup=False)
+err: Any = _Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 
 def print_table(title: str, columns: list[str], rows: list[list[str]]) -> None:
     """A rich table on a terminal, tab-separated lines otherwise."""
     rows = [[printable(cell) for cell in r] for r in rows]  # a cell is data: it never breaks the line or the table
     if out.is_terminal:
+        from rich.table import Table
+
         t = Table(title=title, show_lines=False)
         for c in columns:
             t.add_column(c, overflow="fold")

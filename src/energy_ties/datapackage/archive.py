@@ -16,17 +16,10 @@ from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from ..errors import ArchiveError
-from ..files import open_regular
+from ..files import MAX_RATIO, MAX_UNPACKED_BYTES, RATIO_FLOOR, open_regular
 
-#: Default ceiling on the total unpacked size of one archive.
-MAX_UNPACKED_BYTES = 2 * 1024**3
 #: Default ceiling on the number of entries of one archive.
 MAX_ENTRIES = 10_000
-#: Largest ratio of unpacked to compressed size accepted for one entry: deflate cannot exceed about 1032,
-#: repetitive CSV compresses 10 to 50 times, and a run of NUL bytes (a zip bomb) about 1000 times.
-MAX_RATIO = 200
-#: Below this many unpacked bytes an entry's ratio is not checked (tiny files compress oddly).
-RATIO_FLOOR = 16 << 20
 #: Timestamp written into every entry of a reproducible archive (the zip epoch).
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 _CHUNK = 1 << 16

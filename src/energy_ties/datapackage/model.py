@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PackageReadError
+from ..tabular import compression
+from ..tabular.formats import TABLE_FORMATS, table_format
 from ..tabular.jsonschemas import NONE as NO_REFERENCES
 from ..tabular.jsonschemas import References
 from ..tabular.schema import Schema
@@ -45,8 +47,10 @@ class Resource:
 
     @property
     def is_table(self) -> bool:
-        """Whether the validator reads the resource as a table: it has a schema, is declared ``type: table``
-        (or v1's ``tabular-data-resource``), or its format is CSV or TSV, declared or by its files' suffix.
+        """Whether the validator reads the resource as a table: it is declared ``type: table`` (or v1's
+        ``tabular-data-resource``), or it has a schema or a tabular format (CSV, TSV, JSON Lines, a
+        spreadsheet), declared or by its files' suffix; a JSON file only when declared a table, and a
+        compressed file only when its format is known (``t.zip`` is a file), as frictionless reads them.
 
         Data Resource v2: "If property `type` is not provided, the resource is considered to be a
         non-specific file. An implementation `MAY` provide some additional interfaces, for example, tabular,
@@ -54,12 +58,23 @@ class Resource:
         such files as tables; so does this validator.
         """
         d = self.descriptor
-        if self.has_schema or d.get("type") == "table" or d.get("profile") == "tabular-data-resource":
+        if d.get("type") == "table" or d.get("profile") == "tabular-data-resource":
             return True
-        fmt = self.format.lower()
-        if fmt:
-            return fmt in ("csv", "tsv")
-        return bool(self.paths) and all(p.suffix.lower() in (".csv", ".tsv") for p in self.paths)
+        fmt = table_format(self)
+        if fmt == "json" or (not fmt and self.compression and not isinstance(self.inline, str)):
+            return False
+        return self.has_schema or fmt in TABLE_FORMATS
+
+    @property
+    def compression(self) -> str:
+        if "compression" in self.descriptor:
+            return compression.declared(self.descriptor["compression"])
+        return compression.of_suffix(self.paths[0]) if self.paths else ""
+
+    @property
+    def inner_path(self) -> str | None:
+        inner = self.descriptor.get("innerpath")
+        return inner if isinstance(inner, str) else None
 
     @property
     def inline(self) -> Any:
@@ -67,6 +82,8 @@ class Resource:
 
     @property
     def encoding(self) -> str:
+        if isinstance(self.inline, str):  # text in the descriptor: what it was decoded from does not matter
+            return "utf-8"
         enc = self.descriptor.get("encoding") or "utf-8"
         return enc if isinstance(enc, str) else "utf-8"
 
@@ -74,6 +91,11 @@ class Resource:
     def format(self) -> str:
         fmt = self.descriptor.get("format")
         return fmt if isinstance(fmt, str) else ""
+
+    @property
+    def mediatype(self) -> str:
+        value = self.descriptor.get("mediatype")
+        return value if isinstance(value, str) else ""
 
     @property
     def label(self) -> str:

@@ -1,4 +1,5 @@
-"""Open a data package from a descriptor, a folder or a zip, without leaving its folder.
+"""Open a data package from a descriptor (JSON or YAML, a package's or one resource's), a folder or a zip,
+without leaving its folder.
 
 Paths are resolved by :mod:`energy_ties.datapackage.paths`; problems that
 keep one resource from being read are recorded on it (the validator reports
@@ -19,11 +20,13 @@ from ..tabular.csvreader import MAX_COLUMNS
 from ..tabular.jsonschemas import References
 from ..tabular.schema import Schema
 from . import archive, parts
-from .jsonio import read_json
+from .jsonio import read_descriptor
 from .model import Package, Resource
 from .paths import fetch_remote, is_url, resolve_inside
 
 DESCRIPTOR = "datapackage.json"
+#: The names a folder's (or a zip's) descriptor is looked for under, in this order.
+DESCRIPTORS = (DESCRIPTOR, "datapackage.yaml", "datapackage.yml")
 
 
 def _bundled(packaged: str, checkout: str, what: str) -> Path:
@@ -45,14 +48,22 @@ def bundled_index_path() -> Path:
     return _bundled("releases-index.json", "releases/index.json", "release index")
 
 
+def _descriptor_in(folder: Path) -> Path | None:
+    for name in DESCRIPTORS:
+        if os.path.lexists(folder / name):  # whatever it is: reading it says why it cannot be read (a FIFO...)
+            return folder / name
+    return None
+
+
 def _find_descriptor(folder: Path, label: str) -> Path:
-    direct = folder / DESCRIPTOR
-    if os.path.lexists(direct):  # whatever it is: reading it says why it cannot be read (a FIFO, a link out...)
+    direct = _descriptor_in(folder)
+    if direct is not None:
         return direct
     subs = [p for p in folder.iterdir() if p.is_dir() and not p.is_symlink()]
-    if len(subs) == 1 and os.path.lexists(subs[0] / DESCRIPTOR):
-        return subs[0] / DESCRIPTOR
-    raise PackageReadError(f"{label}: no {DESCRIPTOR} found")
+    inner = _descriptor_in(subs[0]) if len(subs) == 1 else None
+    if inner is not None:
+        return inner
+    raise PackageReadError(f"{label}: no {DESCRIPTOR} (or datapackage.yaml) found")
 
 
 def locate(source: str | os.PathLike | None) -> tuple[Path, tempfile.TemporaryDirectory | None, str]:
@@ -81,9 +92,11 @@ def open_package(source: str | os.PathLike | None = None, *, allow_remote: bool 
     """Open a package; raises PackageReadError only when the descriptor itself cannot be read."""
     desc_path, tmp, label = locate(source)
     try:
-        descriptor = _read_json(desc_path, label if desc_path.name == Path(label).name else f"{label}: {DESCRIPTOR}")
+        named = label if desc_path.name == Path(label).name else f"{label}: {desc_path.name}"
+        descriptor = _read_json(desc_path, named)
         if not isinstance(descriptor, dict):
             raise PackageReadError(f"{label}: a data package descriptor must be a JSON object")
+        descriptor = as_package(descriptor, desc_path.name)
         root = desc_path.parent
         remote_dir = None
         if allow_remote:
@@ -129,10 +142,23 @@ def _short(rel: Any, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def as_package(descriptor: dict, name: str) -> dict:
+    """A resource descriptor given on its own (named ``*resource.json``/``.yaml``, or with ``path`` or ``data``
+    and no ``resources``, as frictionless tells them apart) as the package of that one resource."""
+    if "resources" in descriptor:
+        return descriptor
+    if not (name.lower().rpartition(".")[0].endswith("resource") or "path" in descriptor or "data" in descriptor):
+        return descriptor
+    wrapper: dict[str, Any] = {"resources": [descriptor]}
+    if isinstance(descriptor.get("$schema"), str):  # its profile's version is the package's
+        wrapper["$schema"] = descriptor["$schema"].replace("dataresource.json", "datapackage.json")
+    return wrapper
+
+
 def _read_json(path: Path, label: str) -> Any:
-    """read_json, with a descriptor nested too deep for the parser an unreadable one, not a crash."""
+    """read_descriptor, with a descriptor nested too deep for the parser an unreadable one, not a crash."""
     try:
-        return read_json(path, label)
+        return read_descriptor(path, label)
     except RecursionError:
         raise PackageReadError(f"{label}: not valid JSON (nested too deeply to be read)") from None
 

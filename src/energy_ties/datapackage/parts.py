@@ -121,6 +121,10 @@ def resource_problems(rd: dict, index: int, version: str) -> list[Problem]:
     if isinstance(data, str) and not isinstance(rd.get("format"), str) and not isinstance(rd.get("mediatype"), str):
         # Data Resource v2: "JSON string: in this case the format or mediatype properties MUST be provided."
         out.append(("resource-error", f"{base}/data: inline data as a string needs a format or a mediatype"))
+    if isinstance(data, str) and (rd.get("type") == "table" or rd.get("profile") == "tabular-data-resource"):
+        # Data Resource v2, Tabular: "If the `data` property is used for providing data for a Tabular Data
+        # Resource than it `MUST` be an `array` where each item ..." (CSV text is read when it is not so declared)
+        out.append(("resource-error", f"{base}/data: the inline data of a table resource must be an array"))
     if isinstance(data, (int, float, bool)) or (data is None and "data" in rd):
         out.append(("resource-error", f"{base}/data: {_short(data)} is not of type 'array', 'object', 'string'"))
     return out

@@ -63,12 +63,21 @@ class Parsed:
 
 
 def to_numpy_bool(arr: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """A boolean Arrow array as numpy, nulls counted as False."""
+    """A boolean Arrow array as numpy, nulls counted as False.
+
+    Its bits are unpacked with numpy: pyarrow's own ``to_numpy`` of a boolean array goes through its pandas
+    shim, which imports pandas (half a second of start-up for validating a small package).
+    """
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     if arr.null_count:
         arr = pc.fill_null(arr, False)
-    return arr.to_numpy(zero_copy_only=False)
+    n = len(arr)
+    if not n:
+        return np.zeros(0, bool)
+    data = arr.buffers()[1]
+    bits = np.unpackbits(np.frombuffer(data, np.uint8), count=arr.offset + n, bitorder="little")
+    return bits[arr.offset :].astype(bool)
 
 
 def equals_any(raw: pa.Array, values: list) -> pa.Array:

@@ -8,8 +8,10 @@ are handed over separately with their cells, so that the validator can report
 missing and extra cells; they still take part in every other check.
 
 Dialects Arrow cannot read (initial-space skipping, comments, several header
-rows) and inline ``data`` go through Python's csv module instead, batch by
-batch, with the same output.
+rows) go through Python's csv module instead, batch by batch, with the same
+output; so do the rows of inline ``data``, JSON, JSON Lines and spreadsheet
+tables (see :mod:`energy_ties.tabular.formats`). Compressed files are read as
+they inflate (:mod:`energy_ties.tabular.compression`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -28,7 +29,8 @@ import pyarrow.csv as pacsv
 
 from ..errors import PackageReadError
 from .batch import Batch, Ragged, SourceError, batch_from_rows, number_rows
-from .dialect import Dialect, declared_format
+from .dialect import Dialect
+from .formats import JSON_LINES, SPREADSHEETS, inline_rows, json_lines_rows, json_rows, spreadsheet_rows, table_format
 from .sniff import compressed, part
 from .source import TableSource, header_bounded, is_utf8, open_bytes
 
@@ -51,7 +53,6 @@ csv.field_size_limit(1 << 30)
 _ROW_IN_MESSAGE = re.compile(r"Row #(\d+)")
 # what surrogateescape turns undecodable bytes into
 _SURROGATE = re.compile("[\udc80-\udcff]")
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class TableReader:
@@ -77,20 +78,28 @@ class TableReader:
             raise SourceError("source-error", str(exc)) from None
 
     def _batches(self) -> Iterator[Batch]:
-        if self.resource.inline is not None:
-            yield from self._python_batches(self._inline_rows())
+        fmt = table_format(self.resource)
+        if fmt == "inline":
+            yield from self._python_batches(inline_rows(self.resource))
             return
-        fmt, suffix = declared_format(self.resource)
-        if fmt not in ("", "csv", "tsv") or (not fmt and suffix not in (".csv", ".tsv", ".txt", "")):
-            raise SourceError("format-error", f"format {fmt or suffix!r} is not supported (CSV and TSV are)")
+        if fmt not in ("", "csv", "tsv", "txt", "json", *JSON_LINES, *SPREADSHEETS):
+            raise SourceError("format-error", f"format {fmt!r} is not supported")
         if self._is_empty():
             raise SourceError("source-error", "the source is empty")
-        for path in self.resource.paths:
-            kind = compressed(path)
+        if fmt in SPREADSHEETS:
+            yield from self._python_batches(spreadsheet_rows(self.resource, fmt))
+            return
+        for source in self._parts():
+            kind = compressed(source)
             if kind is not None:
-                raise SourceError("encoding-error", f"{path.name} holds {kind}-compressed data, not text", 1)
-        if (
-            len(self.resource.paths) == 1
+                name = source.paths[0].name if source.paths else "the inline data"
+                raise SourceError("encoding-error", f"{name} holds {kind}-compressed data, not text", 1)
+        if fmt == "json":
+            yield from self._python_batches(json_rows(self.resource))
+        elif fmt in JSON_LINES:
+            yield from self._python_batches(json_lines_rows(self.resource))
+        elif (
+            (len(self.resource.paths) == 1 or isinstance(self.resource.inline, str))
             and self.dialect.arrow_ok
             and is_utf8(self.resource.encoding)
             and not (self.empty_lines_matter and self._has_empty_line())
@@ -112,7 +121,15 @@ class TableReader:
                 tail = window[-1:]
         return False
 
+    def _parts(self) -> list[Any]:
+        """The resource itself when it has one file (or inline text), else a stand-in for each file."""
+        if len(self.resource.paths) < 2:
+            return [self.resource]
+        return [part(p, self.resource) for p in self.resource.paths]
+
     def _is_empty(self) -> bool:
+        if isinstance(self.resource.inline, str):
+            return not self.resource.inline
         return all(p.stat().st_size == 0 for p in self.resource.paths)
 
     def _text_rows(self) -> Iterator[list[str]]:
@@ -124,7 +141,7 @@ class TableReader:
             raise SourceError("encoding-error", f"unknown encoding {enc!r}") from None
         # the first rows of each part after the first are that part's header (as frictionless reads them)
         skip = max(self.dialect.header_rows, default=0)
-        sources = [self.resource] if len(self.resource.paths) < 2 else [part(p) for p in self.resource.paths]
+        sources = self._parts()
         row = 0
         for i, source in enumerate(sources):
             for cells in self._source_rows(source, row, enc):
@@ -159,21 +176,6 @@ class TableReader:
             raise SourceError("source-error", f"CSV cannot be parsed: {exc}", row + 1) from None
         finally:
             text.close()
-
-    def _inline_rows(self) -> Iterator[list[str]]:
-        data = self.resource.inline
-        if not isinstance(data, list):
-            raise SourceError("source-error", "inline data must be an array")
-        if data and all(isinstance(r, dict) for r in data):
-            names = self.resource.schema.field_names if self.resource.schema else list(data[0])
-            yield list(names)
-            for r in data:
-                yield [_inline_cell(r.get(n)) for n in names]
-            return
-        for r in data:
-            if not isinstance(r, list):
-                raise SourceError("source-error", "inline data rows must all be arrays or all be objects")
-            yield [_inline_cell(c) for c in r]
 
     # -- header
 
@@ -369,20 +371,6 @@ def _arrow_options(d: Dialect, names: list[str], block_bytes: int, on_invalid: A
         column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
     )
     return read_opts, parse_opts, convert_opts
-
-
-def _inline_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        if _LONE_SURROGATE.search(value):
-            raise SourceError("encoding-error", "inline data holds text that is not valid Unicode (a lone surrogate)")
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    return json.dumps(value)
 
 
 class _BlockTooSmall(Exception):

@@ -6,13 +6,15 @@ import csv
 from dataclasses import dataclass
 from typing import Any
 
+from .compression import inner_suffix
 from .source import TableSource
 
 
 def declared_format(resource: TableSource) -> tuple[str, str]:
-    """The declared format and the first path's suffix, lower-case ("" where absent)."""
+    """The declared format and the first path's suffix (before a compression suffix), lower-case ("" where
+    absent)."""
     fmt = (resource.format or "").lower()
-    suffix = resource.paths[0].suffix.lower() if resource.paths else ""
+    suffix = inner_suffix(resource.paths[0], resource.compression) if resource.paths else ""
     return fmt, suffix
 
 

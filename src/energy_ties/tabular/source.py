@@ -9,6 +9,7 @@ from typing import IO, Any, Protocol
 
 from ..files import open_regular
 from .batch import SourceError
+from .compression import open_inflated
 from .jsonschemas import References
 from .schema import Schema
 
@@ -47,13 +48,25 @@ class TableSource(Protocol):
         """Where the references of its ``jsonSchema`` constraints may lead (inside its package)."""
         ...
 
+    @property
+    def compression(self) -> str:
+        """How its files are compressed: "" (not), "gz", "zip", "bz2" (see :mod:`.compression`)."""
+        ...
+
+    @property
+    def inner_path(self) -> str | None:
+        """The entry of a zip file that holds the table (None: its first file)."""
+        ...
+
 
 class ChainedFiles(io.RawIOBase):
     """Several files read as one byte stream (a resource whose ``path`` is a list)."""
 
-    def __init__(self, paths: list[Path]):
+    def __init__(self, paths: list[Path], compression: str = "", inner_path: str | None = None):
         self._paths = list(paths)
-        self._fh: io.BufferedReader | None = None
+        self._fh: IO[bytes] | None = None
+        self._compression = compression
+        self._inner_path = inner_path
 
     def readable(self) -> bool:
         return True
@@ -63,8 +76,8 @@ class ChainedFiles(io.RawIOBase):
             if self._fh is None:
                 if not self._paths:
                     return 0
-                self._fh = open_regular(self._paths.pop(0))
-            n = self._fh.readinto(buf)
+                self._fh = open_file(self._paths.pop(0), self._compression, self._inner_path)
+            n = self._fh.readinto(buf)  # type: ignore[attr-defined]
             if n:
                 return n
             self._fh.close()
@@ -80,12 +93,19 @@ def is_utf8(encoding: str) -> bool:
     return encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
 
 
+def open_file(path: Path, compression: str = "", inner_path: str | None = None) -> IO[bytes]:
+    """One data file's bytes, inflated when it is compressed; it must be a regular file (a FIFO or a device
+    never blocks the read: see :mod:`energy_ties.files`)."""
+    return open_inflated(path, compression, inner_path) if compression else open_regular(path)
+
+
 def open_bytes(resource: TableSource) -> IO[bytes]:
-    """The table's bytes, its files read in turn; each must be a regular file (a FIFO or a device never blocks
-    the read: see :mod:`energy_ties.files`)."""
+    """The table's bytes: inline text as UTF-8, or its files read in turn (see :func:`open_file`)."""
+    if isinstance(resource.inline, str):
+        return io.BytesIO(resource.inline.encode("utf-8", "surrogatepass"))
     if len(resource.paths) == 1:
-        return open_regular(resource.paths[0])
-    return io.BufferedReader(ChainedFiles(resource.paths), buffer_size=1 << 20)
+        return open_file(resource.paths[0], resource.compression, resource.inner_path)
+    return io.BufferedReader(ChainedFiles(resource.paths, resource.compression, resource.inner_path), 1 << 20)
 
 
 def header_bounded(text: io.TextIOBase, budget: list[int], cap: int) -> Iterator[str]:

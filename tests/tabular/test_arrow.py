@@ -1,0 +1,54 @@
+"""The command line validates without importing pandas, and pandas still comes when something needs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from helpers import write_file
+
+SCRIPT = """
+import sys
+from energy_ties.cli import main
+code = main(["validate", sys.argv[1]])
+print(code, "pandas" in sys.modules)
+"""
+
+
+def _package(folder):
+    folder.mkdir(parents=True, exist_ok=True)
+    write_file(folder / "t.csv", "id,name,day\n" + "".join(f"{i},n{i},2024-01-{i:02d}\n" for i in range(1, 11)))
+    fields = [{"name": "id", "type": "integer"}, {"name": "name", "type": "string"}, {"name": "day", "type": "date"}]
+    res = {"name": "t", "path": "t.csv", "schema": {"fields": fields, "primaryKey": ["id"]}}
+    return write_file(folder / "datapackage.json", json.dumps({"name": "small", "resources": [res]}))
+
+
+def _fresh(code: str, *args: str) -> str:
+    """Run ``code`` in a new interpreter (this one has long imported pandas); its last line of output."""
+    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_validating_a_small_package_does_not_import_pandas(tmp_path):
+    assert _fresh(SCRIPT, str(_package(tmp_path))) == "0 False"
+
+
+def test_a_bad_cell_is_reported_without_pandas_too(tmp_path):
+    path = _package(tmp_path)
+    write_file(tmp_path / "t.csv", "id,name,day\n1,a,2024-13-01\nx,b,2024-01-02\n")
+    assert _fresh(SCRIPT, str(path)) == "1 False"
+
+
+def test_after_arrow_started_without_pandas_to_pandas_still_works():
+    code = (
+        "import sys\n"
+        "from energy_ties.tabular.arrow import import_arrow_without_pandas\n"
+        "import_arrow_without_pandas()\n"
+        "import pyarrow as pa\n"
+        "before = 'pandas' in sys.modules\n"
+        "frame = pa.table({'a': [1, None]}).to_pandas()\n"
+        "print(before, list(frame['a'].isna()))\n"
+    )
+    assert _fresh(code) == "False [False, True]"
