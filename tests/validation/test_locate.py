@@ -3,6 +3,7 @@ physical line and column of the faulty cell, also after quoted cells holding lin
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import unquote
 
@@ -87,3 +88,17 @@ def _loc(file, line, col):
     from energy_ties.validation.locate import Location
 
     return Location(file, line, col)
+
+
+def test_a_compressed_table_is_located_by_its_file_alone(tmp_path):
+    import gzip
+
+    path = write_package(tmp_path, {"t": (SCHEMA, "id,note,n\n1,a,x\n")})
+    (tmp_path / "t.csv.gz").write_bytes(gzip.compress((tmp_path / "t.csv").read_bytes()))
+    descriptor = json.loads(path.read_text())
+    descriptor["resources"][0]["path"] = "t.csv.gz"
+    path.write_text(json.dumps(descriptor))
+    r = run("validate", "--format", "github", cwd=tmp_path)
+    assert r.returncode == 1, r.stderr
+    (line,) = [x for x in r.stdout.splitlines() if x.startswith("::error")]
+    assert line.startswith("::error file=t.csv.gz,") and "line=" not in line, line

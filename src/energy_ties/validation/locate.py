@@ -23,7 +23,7 @@ from ..datapackage.model import Package, Resource
 from ..errors import EnergyTiesError
 from ..files import open_regular
 from ..tabular.dialect import Dialect, declared_format
-from ..tabular.sniff import compressed
+from ..tabular.sniff import compressed, part
 
 #: Error types without a row that are about the data file's bytes (so they point at the file, not the descriptor).
 _DATA_FILE_TYPES = {"hash-count", "byte-count", "source-error", "encoding-error", "format-error"}
@@ -101,15 +101,15 @@ class _Record:
 def _scan(res: Resource, rows: set[int]) -> dict[int, _Record]:
     """The records numbered ``rows`` of a CSV resource, read no further than the last of them."""
     fmt, suffix = declared_format(res)
-    if res.inline is not None or fmt not in ("", "csv", "tsv") or not res.paths:
-        return {}
+    if res.inline is not None or fmt not in ("", "csv", "tsv") or not res.paths or res.compression:
+        return {}  # a compressed file has no lines to point at: its errors name the file
     dialect = Dialect.of(res)
     skip = max(dialect.header_rows, default=0)
     last, number = max(rows), 0
     found: dict[int, _Record] = {}
     try:
         for i, path in enumerate(res.paths):
-            if compressed(path) is not None:
+            if compressed(part(path, res)) is not None:
                 return found
             for n, (line, consumed) in enumerate(_records(path, res.encoding, dialect), 1):
                 if i and n <= skip:  # a later part's own header rows are not numbered
