@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-# C0 and C1 controls, DEL, the Unicode line and paragraph separators and the bidirectional overrides: what
-# would break a line or reach the terminal as a command (an ANSI escape) or reorder what it shows
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# DEL, C1 controls (0x9b is a one-byte ANSI escape), the Unicode line and paragraph separators and the
+# bidirectional overrides: what a terminal acts on or reorders, beyond the C0 controls
+_BEYOND_C0 = "\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+# with C0 too: what would break a line or reach the terminal as a command
+_UNPRINTABLE = re.compile(f"[\x00-\x1f{_BEYOND_C0}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -27,9 +29,8 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(_escape, text)
 
 
-# what JSON may hold raw but a terminal would act on: DEL, C1 controls (0x9b is a one-byte ANSI escape), the line
-# separators and the bidirectional overrides (json.dumps already escapes C0)
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# what JSON may hold raw but a terminal would act on (json.dumps already escapes C0)
+_JSON_UNSAFE = re.compile(f"[{_BEYOND_C0}]")
 
 
 def json_printable(document: str) -> str:

@@ -101,19 +101,24 @@ def is_regular(path: os.PathLike | str) -> bool:
 def refusal(path: os.PathLike | str) -> str | None:
     """Why ``path`` (links followed) cannot be read as a file, or None when it is a regular file; never blocks."""
     try:
-        _refuse_mode(os.stat(path).st_mode, "")
-    except PackageReadError as exc:
-        return str(exc).removeprefix(": ")
+        return _mode_problem(os.stat(path).st_mode)
     except (OSError, ValueError):
         return "cannot be read"
+
+
+def _mode_problem(mode: int) -> str | None:
+    """Why a file of this mode is not read, or None for a regular file."""
+    if stat.S_ISDIR(mode):
+        return "is a folder, expected a file"
+    if not stat.S_ISREG(mode):
+        return f"is {_kind(mode)}, not a regular file; refused"
     return None
 
 
 def _refuse_mode(mode: int, what: str) -> None:
-    if stat.S_ISDIR(mode):
-        raise PackageReadError(f"{what}: is a folder, expected a file")
-    if not stat.S_ISREG(mode):
-        raise PackageReadError(f"{what}: is {_kind(mode)}, not a regular file; refused")
+    problem = _mode_problem(mode)
+    if problem is not None:
+        raise PackageReadError(f"{what}: {problem}")
 
 
 def _open_fd(target: Path, what: str) -> int:
