@@ -270,3 +270,19 @@ def write_bytes(target: os.PathLike | str, data: bytes, *, root: os.PathLike | s
 def write_text(target: os.PathLike | str, text: str, *, root: os.PathLike | str | None = None) -> None:
     """``text`` as UTF-8, line endings as given, written atomically (see :func:`write_bytes`)."""
     write_bytes(target, text.encode("utf-8"), root=root)
+
+
+def scratch_dir(prefix: str) -> Path:
+    """A new private folder (mode 0700) under the system's temporary folder, for work that spills to disk
+    (the key columns DuckDB holds past the memory budget); the caller removes it with :func:`remove_scratch`."""
+    try:
+        return Path(tempfile.mkdtemp(prefix=prefix))
+    except OSError as exc:
+        raise PackageReadError(f"cannot make a scratch folder for spilled key columns ({exc.strerror})") from None
+
+
+def remove_scratch(folder: Path) -> None:
+    """Remove a folder made by :func:`scratch_dir`, with everything in it."""
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)

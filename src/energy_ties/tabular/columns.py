@@ -99,10 +99,23 @@ def encodable(text: str) -> bool:
 
 def missing_mask(raw: pa.Array, missing_values: tuple[str, ...]) -> np.ndarray:
     """True where the cell is absent (a short row) or equals one of the missing values exactly."""
-    absent = to_numpy_bool(raw.is_null())
-    if missing_values:
-        absent |= to_numpy_bool(equals_any(raw, list(missing_values)))
+    absent = to_numpy_bool(raw.is_null()) if raw.null_count else np.zeros(len(raw), bool)
+    values = list(missing_values)
+    if "" in values and pa.types.is_string(raw.type):  # the usual missing value: read off the offsets
+        absent |= empty_cells(raw)
+        values.remove("")
+    if values:
+        absent |= to_numpy_bool(equals_any(raw, values))
     return absent
+
+
+def empty_cells(raw: pa.Array) -> np.ndarray:
+    """True where a string cell holds no characters (or is null), from the offsets alone: no kernel, no copy."""
+    buf = raw.buffers()[1]
+    if buf is None or buf.size < (raw.offset + len(raw) + 1) * 4:  # no offsets (an empty or all-null array)
+        return to_numpy_bool(pc.fill_null(pc.equal(pc.binary_length(raw), 0), True))
+    offsets = np.frombuffer(buf, np.int32, len(raw) + 1, raw.offset * 4)
+    return offsets[1:] == offsets[:-1]
 
 
 def _match(raw: pa.Array, pattern: str) -> np.ndarray:
