@@ -167,7 +167,7 @@ def _cast_all(raw: pa.Array, missing: np.ndarray, to: pa.DataType) -> pa.Array |
     is valid; on failure the caller sorts canonical cells from the rest.
     """
     present = _null_where(raw, missing) if missing.any() else raw
-    if pa.types.is_integer(to) and pc.any(pc.match_substring(present, "x", ignore_case=True)).as_py():
+    if pa.types.is_integer(to) and _holds_x(raw):
         return None  # Arrow reads "0x10" as hexadecimal (and "0xFFFFFFFFFFFFFFFF" as -1); Python's int does not
     try:
         values = pc.cast(present, to)
@@ -181,8 +181,20 @@ def _cast_all(raw: pa.Array, missing: np.ndarray, to: pa.DataType) -> pa.Array |
 
 
 def _null_where(raw: pa.Array, mask: np.ndarray) -> pa.Array:
-    """``raw`` with nulls where ``mask`` is True."""
+    """``raw`` with nulls where ``mask`` is True (``raw`` itself, not a copy, where it is never True)."""
+    if not mask.any():
+        return raw
     return pc.if_else(pa.array(mask), pa.nulls(len(raw), raw.type), raw)
+
+
+def _holds_x(raw: pa.Array) -> bool:
+    """Whether any cell holds an x or X (Arrow reads "0x10" as hexadecimal), from the bytes at once."""
+    bufs = raw.buffers()
+    if not pa.types.is_string(raw.type) or bufs[1] is None or bufs[2] is None or len(raw) == 0:
+        return bool(pc.any(pc.match_substring(raw, "x", ignore_case=True)).as_py())
+    offsets = np.frombuffer(bufs[1], np.int32, len(raw) + 1, raw.offset * 4)
+    data = np.frombuffer(bufs[2], np.uint8)[offsets[0] : offsets[-1]]
+    return bool(((data | 0x20) == ord("x")).any())
 
 
 def fits_float(value: Decimal) -> bool:
