@@ -29,8 +29,8 @@ def typed(col: pl.Expr, f: dict) -> pl.Expr:
     return col
 
 
-def field_errors(f: dict, number: int, pk: list) -> list[pl.Expr]:
-    """One expression per check: the field number where the row breaks it, else null."""
+def field_errors(f: dict, number: int, pk: list) -> list[tuple[str, int, pl.Expr]]:
+    """(error type, field number, where the row breaks it), one per check of the field."""
     col, c = pl.col(f["name"]), f.get("constraints", {})
     present = col.is_not_null() & (col != "")
     value = typed(col, f)
@@ -50,9 +50,7 @@ def field_errors(f: dict, number: int, pk: list) -> list[pl.Expr]:
     for key, test in [("minimum", "lt"), ("maximum", "gt"), ("exclusiveMinimum", "le"), ("exclusiveMaximum", "ge")]:
         if key in c:
             checks.append(("constraint-error", ok & getattr(value, test)(bound(c[key]))))
-    return [
-        pl.when(bad.fill_null(False)).then(pl.lit(kind)).alias(f"{number}:{i}") for i, (kind, bad) in enumerate(checks)
-    ]
+    return [(kind, number, bad.fill_null(False)) for kind, bad in checks]
 
 
 def main() -> None:
@@ -72,13 +70,13 @@ def main() -> None:
     )
     codes = pl.read_csv(folder / parent["path"], infer_schema=False)[fk["reference"]["fields"][0]]
     key = typed(pl.col(pk[0]), fields[[f["name"] for f in fields].index(pk[0])])
-    exprs = [e for i, f in enumerate(fields) for e in field_errors(f, i + 1, pk)]
-    out = df.with_columns(exprs).unpivot(index="row", on=[e.meta.output_name() for e in exprs])
-    out = out.drop_nulls("value").select(
-        "row",
-        pl.col("variable").str.split(":").list.first().cast(pl.Int64).alias("field"),
-        pl.col("value").alias("type"),
-    )
+    lazy = df.lazy()
+    found = [
+        lazy.filter(bad).select("row", pl.lit(number, pl.Int64).alias("field"), pl.lit(kind).alias("type"))
+        for i, f in enumerate(fields)
+        for kind, number, bad in field_errors(f, i + 1, pk)
+    ]
+    out = pl.concat(found).collect()  # the checks run in parallel
     ragged = df.filter(pl.col("n") != width).select("row", "n")
     missing = (
         ragged.filter(pl.col("n") < width)
