@@ -26,7 +26,7 @@ def wide(folder: Path, n: int, *, rows: int = 3, schema_fields: int | None = Non
 
 
 def timed(capsys, *args: str, runs: int = 2) -> tuple[float, int]:
-    """The best of ``runs`` CPU times of the command in this process (other processes on a busy machine do not count)."""
+    """The best of ``runs`` CPU times of the command in this process (other processes' load does not count)."""
     best, code = float("inf"), -1
     for _ in range(runs):
         gc.collect()
