@@ -1,14 +1,13 @@
-"""Benchmark: `energy-ties diff` against datacompy (PandasCompare) and daff on the same pair of releases.
+"""Benchmark: `energy-ties diff` against its peers, side by side on the same pair of releases.
 
-Two synthetic releases of ROWS rows x 10 fields (primary key `id`), the new one
-with about 1% of rows removed, 1% added and 1% modified. Each tool runs as a
-whole command in its own process, reading the CSV files itself, and reports
-rows added, removed and modified; the table shows wall time, peak memory and
-the ratios. daff, which compares in pure Python, can be run on a cut of
-DAFF_ROWS rows (said so in the output, with energy-ties run again on the same
-cut for a fair ratio); by default it runs on the whole pair.
+Two synthetic releases of ROWS rows x 10 fields (primary key `id`, integer or string), the new one
+with about 1% of rows removed, 1% added and 1% modified. Each tool runs --runs times, alternately, as
+a whole command in its own process reading the CSV files itself, and reports rows added, removed and
+modified: energy-ties, a polars script and a DuckDB script (benchmarks/peers/), datacompy
+(PandasCompare) and daff (pure Python, at the small sizes only). The table shows median wall time,
+peak memory and each tool's time over energy-ties' (above 1: energy-ties is faster).
 
-    python benchmarks/diff_speed.py [--rows 1000000] [--daff-rows N] [--keep DIR]
+    python benchmarks/diff_speed.py [--rows 100000,1000000,5000000] [--key-type string] [--runs 3] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -22,8 +21,8 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import bin_of, measure, table  # noqa: E402
-from validate_speed import REGION_SCHEMA, REGIONS, SCHEMA, row  # noqa: E402
+from common import bin_of, table  # noqa: E402
+from validate_speed import HEADER, REGION_SCHEMA, REGIONS, SCHEMA, row, side_by_side, summary  # noqa: E402
 
 DATACOMPY = r"""
 import sys, json, pandas as pd, datacompy
@@ -49,9 +48,17 @@ print(json.dumps({"added": marks.count("+++"), "removed": marks.count("---"), "m
 """
 
 
-def write_pair(base: Path, rows: int, seed: int = 11) -> dict:
-    """Old and new releases; returns the expected counts."""
+def write_pair(base: Path, rows: int, seed: int = 11, key_type: str = "integer") -> dict:
+    """Old and new releases; returns the expected counts. String keys are "K" and nine digits (sorted)."""
     rnd = random.Random(seed)
+    schema = json.loads(json.dumps(SCHEMA))
+    if key_type == "string":
+        schema["fields"][0] = {"name": "id", "type": "string", "constraints": {"required": True}}
+
+    def cells_of(i: int) -> list[str]:
+        cells = row(i, rnd)
+        return [f"K{i:09d}", *cells[1:]] if key_type == "string" else cells
+
     old, new = base / "old", base / "new"
     expected = {"added": 0, "removed": 0, "modified": 0}
     for folder in (old, new):
@@ -62,7 +69,7 @@ def write_pair(base: Path, rows: int, seed: int = 11) -> dict:
             "name": "benchmark",
             "version": "1.0.0" if folder is old else "2.0.0",
             "resources": [
-                {"name": "items", "path": "items.csv", "schema": SCHEMA},
+                {"name": "items", "path": "items.csv", "schema": schema},
                 {"name": "regions", "path": "regions.csv", "schema": REGION_SCHEMA},
             ],
         }
@@ -72,7 +79,7 @@ def write_pair(base: Path, rows: int, seed: int = 11) -> dict:
         fo.write(header)
         fn.write(header)
         for i in range(1, rows + 1):
-            cells = row(i, rnd)
+            cells = cells_of(i)
             fo.write(",".join(cells) + "\n")
             fate = rnd.random()
             if fate < 0.01:
@@ -84,22 +91,9 @@ def write_pair(base: Path, rows: int, seed: int = 11) -> dict:
                 expected["modified"] += 1
             fn.write(",".join(cells) + "\n")
         for j in range(rows + 1, rows + 1 + rows // 100):
-            fn.write(",".join(row(j, rnd)) + "\n")
+            fn.write(",".join(cells_of(j)) + "\n")
             expected["added"] += 1
     return expected
-
-
-def cut(src: Path, dest: Path, rows: int, total: int) -> None:
-    """Ids 1..rows of both releases, and the first rows/100 of the added ids: a smaller pair, same mix."""
-    shutil.copytree(src, dest)
-    for side in ("old", "new"):
-        lines = (src / side / "items.csv").read_text().splitlines(keepends=True)
-        keep = [
-            ln
-            for ln in lines[1:]
-            if int(ln.split(",", 1)[0]) <= rows or total < int(ln.split(",", 1)[0]) <= total + rows // 100
-        ]
-        (dest / side / "items.csv").write_text(lines[0] + "".join(keep))
 
 
 def counts_of(stdout: str) -> dict:
@@ -109,61 +103,55 @@ def counts_of(stdout: str) -> dict:
     return d
 
 
+def tools(pair: Path, daff: bool) -> dict[str, list[str]]:
+    old, new = pair / "old", pair / "new"
+    peers = Path(__file__).parent / "peers"
+    out = {
+        "energy-ties": [bin_of("energy-ties"), "diff", str(old), str(new), "--format", "json"],
+        "polars script": [
+            sys.executable,
+            str(peers / "polars_diff.py"),
+            str(old / "datapackage.json"),
+            str(new / "datapackage.json"),
+        ],
+        "duckdb script": [
+            sys.executable,
+            str(peers / "duckdb_diff.py"),
+            str(old / "datapackage.json"),
+            str(new / "datapackage.json"),
+        ],
+        "datacompy": [sys.executable, "-c", DATACOMPY, str(old / "items.csv"), str(new / "items.csv")],
+    }
+    if daff:
+        out["daff"] = [sys.executable, "-c", DAFF, str(old / "items.csv"), str(new / "items.csv")]
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument(
-        "--daff-rows",
-        type=int,
-        default=None,
-        help="run daff on a cut of this many rows (default: all of them; it takes about 90 s per million)",
-    )
-    ap.add_argument("--keep")
+    ap.add_argument("--rows", default="100000,1000000,5000000", help="sizes, comma-separated")
+    ap.add_argument("--key-type", choices=["integer", "string"], default="integer")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--daff-max", type=int, default=100_000, help="largest size daff runs at (pure Python)")
+    ap.add_argument("--keep", help="write the pairs here and keep them (reused when present)")
     args = ap.parse_args()
     base = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="et-diff-"))
-    expected = write_pair(base / "full", args.rows)
-    print(f"pair: {args.rows:,} rows x 10 fields; expected {expected}")
-
-    def ours(folder: Path, label: str):
-        return measure(
-            label, [bin_of("energy-ties"), "diff", str(folder / "old"), str(folder / "new"), "--format", "json"]
-        )
-
-    runs = []
-    r = ours(base / "full", f"energy-ties diff ({args.rows:,})")
-    runs.append((r, counts_of(r.stdout), args.rows))
-    dc = measure(
-        f"datacompy PandasCompare ({args.rows:,})",
-        [sys.executable, "-c", DATACOMPY, str(base / "full/old/items.csv"), str(base / "full/new/items.csv")],
-    )
-    runs.append((dc, counts_of(dc.stdout) if dc.returncode == 0 else {"error": dc.stderr[-200:]}, args.rows))
-    daff_rows = min(args.rows, args.daff_rows or args.rows)
-    folder = base / "full"
-    if daff_rows < args.rows:
-        cut(base / "full", base / "cut", daff_rows, args.rows)
-        folder = base / "cut"
-        print(
-            f"daff cannot finish {args.rows:,} rows in reasonable time here: it runs on a {daff_rows:,}-row cut, "
-            "and energy-ties is timed again on the same cut"
-        )
-        r_cut = ours(folder, f"energy-ties diff ({daff_rows:,} cut)")
-        runs.append((r_cut, counts_of(r_cut.stdout), daff_rows))
-    df = measure(
-        f"daff ({daff_rows:,}{' cut' if daff_rows < args.rows else ''})",
-        [sys.executable, "-c", DAFF, str(folder / "old/items.csv"), str(folder / "new/items.csv")],
-    )
-    runs.append((df, counts_of(df.stdout) if df.returncode == 0 else {"error": df.stderr[-200:]}, daff_rows))
-
-    rows = [[r.name, f"{r.seconds:.2f}", f"{r.peak_mb:.0f}", json.dumps(c)] for r, c, _ in runs]
-    print()
-    print(table(rows, ["tool (rows)", "wall s", "peak MiB", "added/removed/modified"]))
-    ours_full, dc_run = runs[0][0], runs[1][0]
-    print(
-        f"\nvs datacompy ({args.rows:,} rows): {dc_run.seconds / ours_full.seconds:.1f}x faster, "
-        f"peak memory {ours_full.peak_mb / dc_run.peak_mb:.2f}x of datacompy's"
-    )
-    ours_same = runs[2][0] if daff_rows < args.rows else ours_full
-    print(f"vs daff ({daff_rows:,} rows): {df.seconds / ours_same.seconds:.1f}x faster")
+    print(f"{args.runs} runs of each tool per size, alternating; medians (a 2-core machine shared with others)")
+    for rows in [int(x) for x in args.rows.split(",")]:
+        pair = base / f"{args.key_type}-{rows}"
+        if not (pair / "expected.json").exists():
+            expected = write_pair(pair, rows, key_type=args.key_type)
+            (pair / "expected.json").write_text(json.dumps(expected))
+        expected = json.loads((pair / "expected.json").read_text())
+        got = side_by_side(tools(pair, rows <= args.daff_max), args.runs)
+        print(f"\n{rows:,} rows x 10 fields, {args.key_type} primary key; expected {expected}")
+        print(table(summary(got), HEADER))
+        for name, runs in got.items():
+            counts = counts_of(runs[0].stdout) if runs[0].returncode == 0 else {"exit": runs[0].returncode}
+            if {k: counts.get(k) for k in expected} != expected:
+                print(f"  {name} counted {counts}")
+        if not args.keep:
+            shutil.rmtree(pair)
     if not args.keep:
         shutil.rmtree(base)
     return 0

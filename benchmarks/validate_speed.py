@@ -1,14 +1,15 @@
-"""Benchmark: `energy-ties validate` against `frictionless validate` on the same synthetic package.
+"""Benchmark: `energy-ties validate` against its peers, side by side on the same synthetic package.
 
-The package has a 10-field table (typed, constrained, a primary key and a
-foreign key into a small second table) of ROWS rows. Run as
+The package has a 10-field table (typed, constrained, a primary key and a foreign key into a small
+second table). For each size, every tool runs --runs times, alternately, each as a whole command in
+its own process: energy-ties, a polars script and a DuckDB script doing the same checks with the same
+errors (benchmarks/peers/), the floor (the same Arrow CSV reader, reading only), and frictionless at
+the small sizes (it is slow). The table shows median wall time, peak memory and each tool's time over
+energy-ties' (above 1: energy-ties is faster). Then every tool runs on a copy with faults injected
+(type errors, constraint violations, duplicate keys, dangling references, ragged rows), and the
+(row, field, error type) sets are compared.
 
-    python benchmarks/validate_speed.py [--rows 1000000] [--faults 200] [--keep DIR]
-
-It prints, side by side, each tool's wall time and peak memory and the ratio,
-then runs both again on a copy with faults injected (type errors, constraint
-violations, duplicate keys, dangling references, ragged rows) and compares the
-(row, field, error type) sets they report.
+    python benchmarks/validate_speed.py [--rows 100000,1000000,5000000] [--big] [--runs 3] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import argparse
 import json
 import random
 import shutil
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -157,63 +159,96 @@ def error_set_frictionless(stdout: str) -> set[tuple]:
     return out
 
 
+def tools(pkg: Path, frictionless: bool) -> dict[str, list[str]]:
+    """Each tool's command on one package: energy-ties, its peers, the floor (and frictionless)."""
+    peers = Path(__file__).parent / "peers"
+    out = {
+        "energy-ties": [bin_of("energy-ties"), "validate", "--json", "--limit-errors", "100000", str(pkg)],
+        "polars script": [sys.executable, str(peers / "polars_validate.py"), str(pkg)],
+        "duckdb script": [sys.executable, str(peers / "duckdb_validate.py"), str(pkg)],
+        "csv floor": [sys.executable, str(peers / "csv_floor.py"), str(pkg)],
+    }
+    if frictionless:
+        out["frictionless"] = [bin_of("frictionless"), "validate", "--json", "--limit-errors", "100000", str(pkg)]
+    return out
+
+
+def side_by_side(commands: dict[str, list[str]], runs: int, timeout: float | None = None) -> dict[str, list]:
+    """Every command ``runs`` times, alternately (the order rotated each round), on the same input."""
+    names = list(commands)
+    got: dict[str, list] = {n: [] for n in names}
+    for r in range(runs):
+        for name in names[r % len(names) :] + names[: r % len(names)]:
+            got[name].append(measure(name, commands[name], timeout=timeout))
+    return got
+
+
+def summary(got: dict[str, list], ours: str = "energy-ties") -> list[list[str]]:
+    """Median wall time, the runs, the highest peak memory, and each tool's time over ours."""
+    med = {n: statistics.median(r.seconds for r in runs) for n, runs in got.items()}
+    rows = []
+    for name, runs in got.items():
+        codes = sorted({r.returncode for r in runs})
+        rows.append(
+            [
+                name,
+                f"{med[name]:.2f}",
+                " ".join(f"{r.seconds:.2f}" for r in runs),
+                f"{max(r.peak_mb for r in runs):.0f}",
+                f"{med[name] / med[ours]:.2f}",
+                ",".join(map(str, codes)),
+            ]
+        )
+    return rows
+
+
+HEADER = ["tool", "median s", "runs s", "peak MiB", "time / energy-ties", "exit"]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--rows", default="100000,1000000,5000000", help="sizes, comma-separated")
+    ap.add_argument("--big", action="store_true", help="add 20,000,000 rows")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--frictionless-max", type=int, default=100_000, help="largest size frictionless runs at")
     ap.add_argument("--faults", type=int, default=200)
-    ap.add_argument("--keep", help="write the packages here and keep them")
-    ap.add_argument("--skip-frictionless", action="store_true", help="time energy-ties alone")
+    ap.add_argument("--keep", help="write the packages here and keep them (reused when present)")
     args = ap.parse_args()
-
+    sizes = [int(x) for x in args.rows.split(",")] + ([20_000_000] if args.big else [])
     base = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="et-bench-"))
-    clean, faulty = base / "clean", base / "faulty"
-    write_package(clean, args.rows, 0)
-    injected = write_package(faulty, args.rows, args.faults)
-    size = (clean / "items.csv").stat().st_size / 2**20
-    print(
-        f"package: {args.rows:,} rows x 10 fields ({size:.0f} MiB), primary key, foreign key; "
-        f"faulty copy with {len(injected)} injected faults"
-    )
-
-    ours_cmd = [bin_of("energy-ties"), "validate", "--json", "--limit-errors", "100000"]
-    fr_cmd = [bin_of("frictionless"), "validate", "--json", "--limit-errors", "100000"]
-    runs = []
-    ours = measure("energy-ties validate", [*ours_cmd, str(clean / "datapackage.json")])
-    runs.append(ours)
-    fr = None
-    if not args.skip_frictionless:
-        fr = measure("frictionless validate", [*fr_cmd, str(clean / "datapackage.json")])
-        runs.append(fr)
-    rows = []
-    for r in runs:
-        valid = json.loads(r.stdout)["valid"] if r.stdout.strip().startswith("{") else f"exit {r.returncode}"
-        rows.append([r.name, f"{r.seconds:.2f}", f"{r.peak_mb:.0f}", f"{args.rows / r.seconds:,.0f}", str(valid)])
-    print()
-    print(table(rows, ["clean package", "wall s", "peak MiB", "rows/s", "valid"]))
-    if fr:
-        print(
-            f"\nspeed ratio (frictionless / energy-ties): {fr.seconds / ours.seconds:.1f}x; "
-            f"memory ratio: {fr.peak_mb / ours.peak_mb:.2f}x"
-        )
-
-    ours_f = measure("energy-ties validate", [*ours_cmd, str(faulty / "datapackage.json")])
-    found = error_set_ours(ours_f.stdout)
-    print(
-        f"\nfaulty package: energy-ties {ours_f.seconds:.2f} s, {ours_f.peak_mb:.0f} MiB, "
-        f"{len(found)} errors for {len(injected)} faults"
-    )
-    if not args.skip_frictionless:
-        fr_f = measure("frictionless validate", [*fr_cmd, str(faulty / "datapackage.json")])
-        theirs = error_set_frictionless(fr_f.stdout)
-        print(f"faulty package: frictionless {fr_f.seconds:.2f} s, {fr_f.peak_mb:.0f} MiB, {len(theirs)} errors")
-        same = found == theirs
-        print(f"same (resource, row, field, type) set: {same}")
-        if not same:
-            print("  only energy-ties:", sorted(found - theirs, key=str)[:10])
-            print("  only frictionless:", sorted(theirs - found, key=str)[:10])
+    print(f"{args.runs} runs of each tool per size, alternating; medians (a 2-core machine shared with others)")
+    for rows in sizes:
+        clean = base / f"clean-{rows}"
+        if not (clean / "datapackage.json").exists():
+            write_package(clean, rows, 0)
+        size = (clean / "items.csv").stat().st_size / 2**20
+        got = side_by_side(tools(clean / "datapackage.json", rows <= args.frictionless_max), args.runs)
+        print(f"\n{rows:,} rows x 10 fields ({size:.0f} MiB), primary key, foreign key")
+        print(table(summary(got), HEADER))
+        if not args.keep:
+            shutil.rmtree(clean)
+    agreement(base / "faulty", min(sizes), args.faults, min(sizes) <= args.frictionless_max)
     if not args.keep:
         shutil.rmtree(base)
     return 0
+
+
+def agreement(faulty: Path, rows: int, faults: int, frictionless: bool) -> None:
+    """The tools find the same (resource, row, field, type) set on a copy with injected faults."""
+    injected = write_package(faulty, rows, faults)
+    pkg = faulty / "datapackage.json"
+    found = {"energy-ties": error_set_ours(measure("ours", tools(pkg, False)["energy-ties"]).stdout)}
+    for name in ("polars script", "duckdb script"):
+        out = measure(name, [*tools(pkg, False)[name], "--errors"]).stdout
+        found[name] = {
+            (r, row, None if t in ("primary-key", "foreign-key") else f, t) for r, row, f, t in json.loads(out)
+        }
+    if frictionless:
+        found["frictionless"] = error_set_frictionless(measure("fr", tools(pkg, True)["frictionless"]).stdout)
+    print(f"\nfaulty copy, {rows:,} rows, {len(injected)} injected faults: errors found")
+    for name, errors in found.items():
+        same = "same set as energy-ties" if errors == found["energy-ties"] else "DIFFERENT from energy-ties"
+        print(f"  {name}: {len(errors)} ({same})")
 
 
 if __name__ == "__main__":

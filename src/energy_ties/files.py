@@ -305,3 +305,19 @@ def append_text(target: os.PathLike | str, text: str) -> None:
         raise PackageReadError(f"{what}: cannot be written ({exc.strerror})") from None
     finally:
         os.close(fd)
+
+
+def scratch_dir(prefix: str) -> Path:
+    """A new private folder (mode 0700) under the system's temporary folder, for work that spills to disk
+    (the key columns DuckDB holds past the memory budget); the caller removes it with :func:`remove_scratch`."""
+    try:
+        return Path(tempfile.mkdtemp(prefix=prefix))
+    except OSError as exc:
+        raise PackageReadError(f"cannot make a scratch folder for spilled key columns ({exc.strerror})") from None
+
+
+def remove_scratch(folder: Path) -> None:
+    """Remove a folder made by :func:`scratch_dir`, with everything in it."""
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)

@@ -36,3 +36,19 @@ def test_incompatible_key_types_are_a_clear_error(tmp_path):
     b = write(tmp_path / "b", {1: {"name": "x", "amount": 1.0, "day": None, "kind": "a"}}, [], items_schema=schema)
     with pytest.raises(DiffError, match="key column 'id' has type int64 in the old package and string in the new"):
         diff(a, b)
+
+
+def test_running_out_of_memory_is_a_one_line_error(tmp_path, monkeypatch):
+    import pyarrow as pa
+
+    from energy_ties.diffing import compare
+
+    a = write(tmp_path / "a", {1: {"name": "x", "amount": 1.0, "day": None, "kind": "a"}}, [])
+    b = write(tmp_path / "b", {1: {"name": "x", "amount": 1.0, "day": None, "kind": "a"}}, [])
+
+    def exhausted(*args, **kwargs):
+        raise pa.ArrowMemoryError("malloc of size 4194368 failed")
+
+    monkeypatch.setattr(compare, "read_typed", exhausted)
+    with pytest.raises(DiffError, match="^not enough memory to compare .* holds both releases' rows$"):
+        diff(a, b)

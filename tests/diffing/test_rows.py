@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,3 +19,35 @@ def test_the_sorted_key_shortcut_aligns_rows_as_the_join_does(old_keys, new_keys
     fast, slow = _align_sorted(a, b, ["id"]), _align(a, b, ["id"])
     assert fast is not None
     assert [x.to_pylist() for x in fast] == [x.to_pylist() for x in slow]
+
+
+unique_keys = st.one_of(
+    st.lists(st.text(max_size=3), unique=True).map(lambda v: (v, pa.string())),
+    st.lists(st.integers(-50, 50), unique=True).map(lambda v: (v, pa.int64())),
+    st.lists(st.dates(), unique=True).map(lambda v: (v, pa.date32())),
+)
+
+
+@settings(max_examples=100)
+@given(unique_keys, st.data(), st.booleans())
+def test_the_unique_key_lookup_aligns_rows_as_the_join_does(old, data, sort):
+    from energy_ties.diffing.rows import _align, _align_unique
+
+    values, t = old
+    new = data.draw(st.lists(st.sampled_from(values) if values else st.nothing(), unique=True) | st.just([]))
+    new = new + [v for v in data.draw(unique_keys.filter(lambda k: k[1] == t))[0] if v not in values]
+    if sort:
+        values, new = sorted(values), sorted(new)
+    a, b = pa.table({"id": pa.array(values, t)}), pa.table({"id": pa.array(new, t)})
+    fast, slow = _align_unique(a, b, ["id"]), _align(a, b, ["id"])
+    assert fast is not None
+    assert [x.to_pylist() for x in fast] == [x.to_pylist() for x in slow]
+
+
+def test_the_unique_key_lookup_leaves_repeated_and_null_keys_to_the_join():
+    from energy_ties.diffing.rows import _align_unique
+
+    b = pa.table({"id": pa.array(["a", "b"])})
+    assert _align_unique(pa.table({"id": pa.array(["a", "a"])}), b, ["id"]) is None
+    assert _align_unique(pa.table({"id": pa.array(["a", None])}), b, ["id"]) is None
+    assert _align_unique(pa.table({"id": pa.array([1.0, 2.0])}), pa.table({"id": pa.array([1.0])}), ["id"]) is None

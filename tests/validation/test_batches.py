@@ -9,45 +9,16 @@ whole report with the one the default sizes give.
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from energy_ties.validation.pipeline import validate
-from helpers.batches import small_batches
+from helpers.batches import bom_in_a_tiny_block, has_quoted_crlf, report, small_batches
 from helpers.faulty import case, write
 
 #: dialects that the Arrow reader cannot read, so that the table goes through Python's csv module
 PYTHON_DIALECTS = [{"skipInitialSpace": True}, {"commentChar": "#"}]
-
-
-# a NaN in a key column is held as "\x00nan:<a process-wide counter>", and a foreign-key message shows that
-# token (see test_a_nan_key_is_named_as_such_in_messages): the counter differs from one validation to the next
-NAN_TOKEN = re.compile(r"\x00nan:\d+")
-
-
-def report(path: Path, **kw) -> tuple[dict, list[tuple]]:
-    """The whole report (as to_dict gives it), and its errors as (type, resource, row, field, message)."""
-    r = validate(path, profile="none", **kw)
-    whole = r.to_dict()
-    for e in whole["errors"]:
-        e["message"] = NAN_TOKEN.sub("\x00nan:#", e["message"])
-    return whole, [(e.type, e.resource, e.row, e.field, NAN_TOKEN.sub("\x00nan:#", e.message)) for e in r.errors]
-
-
-def bom_in_a_tiny_block(generated, block: int) -> bool:
-    # Arrow wants a byte order mark whole in its first block: blocks under 4 bytes read a BOM as bad UTF-8
-    return generated[-1] == "bom" and block < 4
-
-
-def has_quoted_crlf(generated) -> bool:
-    # the crlf layout turns a cell's line break into a quoted CRLF, which pyarrow mangles when a block
-    # boundary splits it (tests/tabular/test_csvreader.py): left out where Arrow reads small blocks
-    _, _, rows, *_, layout = generated
-    return layout == "crlf" and any("\n" in cell for row in rows for cell in row)
 
 
 @settings(max_examples=100)

@@ -52,6 +52,10 @@ def diff_packages(a: Package, b: Package, tolerance: float = 0.0) -> Diff:
         raise
     except EnergyTiesError as exc:
         raise DiffError(str(exc)) from None
+    except (MemoryError, pa.ArrowMemoryError):  # both releases' rows are held in memory: say so, in one line
+        raise DiffError(
+            f"not enough memory to compare {a.source_label} with {b.source_label}: diff holds both releases' rows"
+        ) from None
 
 
 def _diff(a: Package, b: Package, tolerance: float) -> Diff:

@@ -1,8 +1,9 @@
 """Match the rows of two versions of a table and find what changed in them.
 
 Rows are matched on the primary key (on whole-row identity where a resource
-has none) with one keyed join, or, for the usual case of one strictly
-increasing integer key, by a merge of the two sorted key columns; values are
+has none) with one keyed join, or, for the usual case of one key column
+whose values are unique (sorted keys prove it at once), by a merge of two
+sorted integer columns or one hash lookup of any other type; values are
 compared as typed values, so ``1.0`` and ``1`` in a number field are equal
 and nulls equal nulls.
 """
@@ -14,9 +15,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import DiffError
-from ..tabular.keys import null_safe
+from ..tabular.keys import increasing, null_safe
 from ..tabular.schema import Schema
 from .model import ResourceDiff, RowChange
+
+#: Matched rows compared at a time (their values are copied side by side for the comparison).
+COMPARE_ROWS = 1 << 18
 
 
 def row_key(old: Schema, new: Schema) -> list[str]:
@@ -99,7 +103,7 @@ def match_rows(
     if not key:
         _rows_by_identity(rd, a, b, renames)
         return
-    aligned = _align_sorted(a, b, key)
+    aligned = _align_sorted(a, b, key) or _align_unique(a, b, key)
     if aligned is None:
         _check_unique(a, key, "old", rd.name)
         _check_unique(b, key, "new", rd.name)
@@ -107,8 +111,9 @@ def match_rows(
     removed_idx, added_idx, po, pn = aligned
     rd.removed = a.take(removed_idx) if len(removed_idx) else a.slice(0, 0)
     rd.added = b.take(added_idx) if len(added_idx) else b.slice(0, 0)
-    if len(po):
-        rd.modified = _modified(a.take(po), b.take(pn), key, renames, tolerance, fields)
+    for start in range(0, len(po), COMPARE_ROWS):  # a slice at a time: matched rows are never all copied
+        at = slice(start, start + COMPARE_ROWS)
+        rd.modified += _modified(a.take(po[at]), b.take(pn[at]), key, renames, tolerance, fields)
 
 
 def _modified(
@@ -184,6 +189,39 @@ def _align_sorted(a: pa.Table, b: pa.Table, key: list[str]) -> tuple | None:
         pa.array(po, pa.int64()),
         pa.array(pn, pa.int64()),
     )
+
+
+def _align_unique(a: pa.Table, b: pa.Table, key: list[str]) -> tuple | None:
+    """The same as _align without a join, for one key column of any type but floating point (where -0.0 and
+    NaN make equality subtle) with no nulls and no repeated value on either side: each old key's place among
+    the new keys by one hash lookup. A strictly increasing column (sorted keys) proves itself unique at once."""
+    if len(key) != 1:
+        return None
+    ka, kb = a.column(key[0]), b.column(key[0])
+    if ka.type != kb.type or pa.types.is_floating(ka.type) or pa.types.is_nested(ka.type):
+        return None
+    if ka.null_count or kb.null_count or not (_unique(ka) and _unique(kb)):
+        return None
+    try:
+        where = pc.index_in(ka, value_set=kb)
+    except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
+        return None
+    found = where.is_valid().to_numpy(zero_copy_only=False)
+    pn = where.drop_null().to_numpy(zero_copy_only=False)
+    fresh = np.ones(len(kb), bool)
+    fresh[pn] = False
+    return (
+        pa.array(np.flatnonzero(~found), pa.int64()),
+        pa.array(np.flatnonzero(fresh), pa.int64()),
+        pa.array(np.flatnonzero(found), pa.int64()),
+        pa.array(pn, pa.int64()),
+    )
+
+
+def _unique(col: pa.ChunkedArray) -> bool:
+    if increasing(pa.table({"k0": col}), None, 1):
+        return True
+    return bool(pc.count_distinct(col, mode="all").as_py() == len(col))
 
 
 def _rows_by_identity(rd: ResourceDiff, a: pa.Table, b: pa.Table, renames: dict[str, str]) -> None:

@@ -108,10 +108,23 @@ def encodable(text: str) -> bool:
 
 def missing_mask(raw: pa.Array, missing_values: tuple[str, ...]) -> np.ndarray:
     """True where the cell is absent (a short row) or equals one of the missing values exactly."""
-    absent = to_numpy_bool(raw.is_null())
-    if missing_values:
-        absent |= to_numpy_bool(equals_any(raw, list(missing_values)))
+    absent = to_numpy_bool(raw.is_null()) if raw.null_count else np.zeros(len(raw), bool)
+    values = list(missing_values)
+    if "" in values and pa.types.is_string(raw.type):  # the usual missing value: read off the offsets
+        absent |= empty_cells(raw)
+        values.remove("")
+    if values:
+        absent |= to_numpy_bool(equals_any(raw, values))
     return absent
+
+
+def empty_cells(raw: pa.Array) -> np.ndarray:
+    """True where a string cell holds no characters (or is null), from the offsets alone: no kernel, no copy."""
+    buf = raw.buffers()[1]
+    if buf is None or buf.size < (raw.offset + len(raw) + 1) * 4:  # no offsets (an empty or all-null array)
+        return to_numpy_bool(pc.fill_null(pc.equal(pc.binary_length(raw), 0), True))
+    offsets = np.frombuffer(buf, np.int32, len(raw) + 1, raw.offset * 4)
+    return offsets[1:] == offsets[:-1]
 
 
 def _match(raw: pa.Array, pattern: str) -> np.ndarray:
@@ -163,7 +176,7 @@ def _cast_all(raw: pa.Array, missing: np.ndarray, to: pa.DataType) -> pa.Array |
     is valid; on failure the caller sorts canonical cells from the rest.
     """
     present = _null_where(raw, missing) if missing.any() else raw
-    if pa.types.is_integer(to) and pc.any(pc.match_substring(present, "x", ignore_case=True)).as_py():
+    if pa.types.is_integer(to) and _holds_x(raw):
         return None  # Arrow reads "0x10" as hexadecimal (and "0xFFFFFFFFFFFFFFFF" as -1); Python's int does not
     try:
         values = pc.cast(present, to)
@@ -177,8 +190,20 @@ def _cast_all(raw: pa.Array, missing: np.ndarray, to: pa.DataType) -> pa.Array |
 
 
 def _null_where(raw: pa.Array, mask: np.ndarray) -> pa.Array:
-    """``raw`` with nulls where ``mask`` is True."""
+    """``raw`` with nulls where ``mask`` is True (``raw`` itself, not a copy, where it is never True)."""
+    if not mask.any():
+        return raw
     return pc.if_else(pa.array(mask), pa.nulls(len(raw), raw.type), raw)
+
+
+def _holds_x(raw: pa.Array) -> bool:
+    """Whether any cell holds an x or X (Arrow reads "0x10" as hexadecimal), from the bytes at once."""
+    bufs = raw.buffers()
+    if not pa.types.is_string(raw.type) or bufs[1] is None or bufs[2] is None or len(raw) == 0:
+        return bool(pc.any(pc.match_substring(raw, "x", ignore_case=True)).as_py())
+    offsets = np.frombuffer(bufs[1], np.int32, len(raw) + 1, raw.offset * 4)
+    data = np.frombuffer(bufs[2], np.uint8)[offsets[0] : offsets[-1]]
+    return bool(((data | 0x20) == ord("x")).any())
 
 
 def fits_float(value: Decimal) -> bool:

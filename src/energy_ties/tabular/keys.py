@@ -22,25 +22,56 @@ import pyarrow.compute as pc
 
 from . import columns
 from .schema import Field
+from .spill import KeyStore, SpilledKeys
 
 
 class KeyColumns:
-    """Typed key columns of some fields, gathered batch by batch with their row numbers."""
+    """Typed key columns of some fields, gathered batch by batch with their row numbers.
 
-    def __init__(self, names: tuple[str, ...], families: tuple[str, ...] | None = None):
+    With a :class:`~energy_ties.tabular.spill.KeyStore`, the batches move to DuckDB on disk once the
+    store's memory budget is exceeded (``spilled``). ``increasing`` stays True while every key is
+    greater than the one before it (no nulls): then no two keys are equal and no check needs to compare.
+    """
+
+    def __init__(self, names: tuple[str, ...], families: tuple[str, ...] | None = None, store: KeyStore | None = None):
         self.names = names
         # "number" for integer, number, year and boolean fields (compared as Python compares numbers)
         self.families = families or tuple("other" for _ in names)
         self.parts: list[pa.Table] = []
+        self.store = store
+        self.spilled: SpilledKeys | None = None
+        self.increasing = True
+        self._last: pa.Table | None = None  # the last row added, for the test across batches
 
     def add(self, columns: dict[str, pa.Array], rows: np.ndarray) -> None:
         n = len(rows)
         data = {f"k{i}": columns.get(name, pa.nulls(n)) for i, name in enumerate(self.names)}
         data["row"] = pa.array(rows, pa.int64())
-        self.parts.append(pa.table(data))
+        part = pa.table(data)
+        if self.increasing and n:
+            self.increasing = increasing(part, self._last, len(self.names))
+            self._last = part.slice(n - 1)
+        if self.spilled is not None:
+            self.spilled.append(part)
+        else:
+            self.parts.append(part)
+            if self.store is not None and self.store.over(part.nbytes):
+                self.spill()
+
+    def spill(self) -> SpilledKeys:
+        """Move the batches held in memory to the store's DuckDB table (made when first needed)."""
+        assert self.store is not None
+        if self.spilled is None:
+            self.spilled = SpilledKeys(self.store, len(self.names))
+        for part in self.parts or ([] if self.spilled.created else [self.table()]):
+            self.spilled.append(part)
+            self.store.held -= part.nbytes if self.parts else 0
+        self.parts = []
+        return self.spilled
 
     def table(self) -> pa.Table:
         """All batches as one table; a column whose batches differ in type is compared as text."""
+        assert self.spilled is None, "spilled key columns are compared in DuckDB"
         if not self.parts:
             return pa.table(
                 {**{f"k{i}": pa.array([], pa.null()) for i in range(len(self.names))}, "row": pa.array([], pa.int64())}
@@ -57,6 +88,30 @@ class KeyColumns:
                     p.set_column(i, col, p.column(col).cast(t)) if p.schema.field(col).type != t else p for p in parts
                 ]
         return pa.concat_tables(parts)
+
+
+def increasing(part: pa.Table, last: pa.Table | None, width: int) -> bool:
+    """Whether the keys of ``part``, after the key in ``last``, are strictly increasing (tuples compared
+    field by field) and none is null: a sorted key column, whatever its type, tested in a few kernels."""
+    cols = [f"k{i}" for i in range(width)]
+    for c in cols:
+        if part.column(c).null_count or pa.types.is_null(part.schema.field(c).type):
+            return False
+    if last is not None:
+        if [last.schema.field(c).type for c in cols] != [part.schema.field(c).type for c in cols]:
+            return False
+        part = pa.concat_tables([last, part])
+    if part.num_rows < 2:
+        return True
+    before, after = part.slice(0, part.num_rows - 1), part.slice(1)
+    ok = None
+    try:
+        for c in reversed(cols):  # (a0, a1) < (b0, b1): a0 < b0, or a0 == b0 and a1 < b1
+            less = pc.less(before.column(c), after.column(c))
+            ok = less if ok is None else pc.or_(less, pc.and_(pc.equal(before.column(c), after.column(c)), ok))
+        return bool(pc.all(ok).as_py())
+    except (pa.ArrowNotImplementedError, pa.ArrowInvalid):  # a type without an order: compare the keys
+        return False
 
 
 def _as_text(col: pa.ChunkedArray) -> pa.Array:

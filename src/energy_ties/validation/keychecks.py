@@ -6,9 +6,12 @@ Keys are gathered as typed columns while the table is read (see
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..tabular import spill
 from ..tabular.keys import NAN_TOKEN, KeyColumns, all_of, comparable, duplicates, null_safe
 from ..tabular.schema import Schema
 from .report import Collector, Error, TableResult
@@ -24,10 +27,8 @@ def finish_keys(result: TableResult, schema: Schema, name: str, collector: Colle
 def _unique_fields(result: TableResult, name: str, collector: Collector) -> None:
     """The unique constraint, field by field: nulls never collide."""
     for u in result.unique_fields:
-        table = result.keys[(u,)].table()
-        table = table.filter(pc.is_valid(table["k0"]))
         number = result.numbers[u]
-        for row, first in duplicates(table, ["k0"]):
+        for row, first in _duplicates(result.keys[(u,)], ["k0"], every=True):
             collector.add(
                 Error(
                     "unique-error",
@@ -46,10 +47,9 @@ def _primary_key(result: TableResult, name: str, collector: Collector) -> None:
     """All-null keys are errors, and (as in frictionless) nulls compare equal."""
     pk = result.primary_key  # set only when every key field is in the data (as frictionless checks)
     if pk and pk in result.keys:
-        table = result.keys[pk].table()
+        keys = result.keys[pk]
         cols = [f"k{i}" for i in range(len(pk))]
-        allnull = all_of(table, cols, pc.is_null)
-        for row in table.filter(allnull)["row"].to_pylist():
+        for row in _all_null_rows(keys, cols):
             collector.add(
                 Error(
                     "primary-key",
@@ -60,7 +60,7 @@ def _primary_key(result: TableResult, name: str, collector: Collector) -> None:
                     'cells composing the primary keys are all "None"',
                 )
             )
-        for row, first in duplicates(table.filter(pc.invert(allnull)), cols):
+        for row, first in _duplicates(keys, cols, every=False):
             collector.add(
                 Error(
                     "primary-key",
@@ -72,15 +72,36 @@ def _primary_key(result: TableResult, name: str, collector: Collector) -> None:
             )
 
 
+def _duplicates(keys: KeyColumns, cols: list[str], every: bool) -> Iterator[tuple[int, int]]:
+    """(row, first row) of the repeated keys among the rows with every key cell valid (``every``), or with
+    at least one; none at all when the keys are strictly increasing."""
+    if keys.increasing:
+        return iter(())
+    if keys.spilled is not None:
+        where = spill.none_null(cols) if every else f"NOT {spill.all_null(cols)}"
+        return spill.duplicate_pairs(keys.spilled, cols, where)
+    table = keys.table()
+    kept = all_of(table, cols, pc.is_valid) if every else pc.invert(all_of(table, cols, pc.is_null))
+    return iter(duplicates(table.filter(kept), cols))
+
+
+def _all_null_rows(keys: KeyColumns, cols: list[str]) -> Iterator[int]:
+    if keys.increasing:
+        return iter(())
+    if keys.spilled is not None:
+        return spill.rows_where(keys.spilled, spill.all_null(cols))
+    table = keys.table()
+    return iter(table.filter(all_of(table, cols, pc.is_null))["row"].to_pylist())
+
+
 def _unique_keys(result: TableResult, schema: Schema, name: str, collector: Collector) -> None:
     """uniqueKeys (v2): rows with any null in the key are exempt."""
     for uk in schema.unique_keys:
         uk = tuple(uk)
         if uk not in result.keys:
             continue
-        table = result.keys[uk].table()
         cols = [f"k{i}" for i in range(len(uk))]
-        for row, first in duplicates(table.filter(all_of(table, cols, pc.is_valid)), cols):
+        for row, first in _duplicates(result.keys[uk], cols, every=True):
             collector.add(
                 Error(
                     "unique-error",
@@ -107,6 +128,28 @@ def check_foreign_key(
 ) -> None:
     """Report child rows whose (not all-null) key is absent from the parent's keys (nulls equal nulls)."""
     cols = [f"k{i}" for i in range(len(fields))]
+    spilled = child.spilled is not None or (parent is not None and parent.spilled is not None)
+    for missing in (_missing_spilled if spilled else _missing)(child, parent, cols):
+        rows = missing["row"].to_pylist()
+        values = [missing[c].to_pylist() for c in cols]
+        for i, row in enumerate(rows):
+            shown = ", ".join(str(v[i]) for v in values)
+            collector.add(
+                Error(
+                    "foreign-key",
+                    name,
+                    row,
+                    ",".join(fields),
+                    f'Row at position "{row}" violates the foreign key: for "{", ".join(fields)}": '
+                    f'values "{shown}" not found in the lookup table "{ref_resource}" as '
+                    f'"{", ".join(ref_fields)}"',
+                    order=order,
+                )
+            )
+
+
+def _missing(child: KeyColumns, parent: KeyColumns | None, cols: list[str]) -> Iterator[pa.Table]:
+    """The child rows (not all null) whose key the parent does not hold, in memory with Arrow."""
     ctable = child.table()
     ctable = ctable.filter(pc.invert(all_of(ctable, cols, pc.is_null)))
     if not ctable.num_rows:
@@ -124,20 +167,39 @@ def check_foreign_key(
             right, _ = null_safe(right, cols)
             right = right.group_by(keys, use_threads=False).aggregate([])
             missing = left.join(right, keys=keys, join_type="left anti", use_threads=False)
-    missing = missing.sort_by("row")
-    rows = missing["row"].to_pylist()
-    values = [missing[c].to_pylist() for c in cols]
-    for i, row in enumerate(rows):
-        shown = ", ".join(str(v[i]) for v in values)
-        collector.add(
-            Error(
-                "foreign-key",
-                name,
-                row,
-                ",".join(fields),
-                f'Row at position "{row}" violates the foreign key: for "{", ".join(fields)}": '
-                f'values "{shown}" not found in the lookup table "{ref_resource}" as '
-                f'"{", ".join(ref_fields)}"',
-                order=order,
-            )
-        )
+    yield missing.sort_by("row")
+
+
+def _missing_spilled(child: KeyColumns, parent: KeyColumns | None, cols: list[str]) -> Iterator[pa.Table]:
+    """The same rows, found by DuckDB; the casts between the two sides' types are Arrow's, as in memory."""
+    ckeys = child.spill()
+    store = ckeys.store
+    not_null = f"NOT {spill.all_null(cols)}"
+    if parent is None:
+        yield from ckeys.batches(f'SELECT * FROM {{t}} WHERE {not_null} ORDER BY "row"')
+        return
+    pkeys = parent.spill()
+    lempty, rempty = spill.empty(ckeys), spill.empty(pkeys).select(cols)
+    left, right = comparable(lempty, rempty, cols, child.families, parent.families)
+    if left is None or right is None:  # a key that can never match: every child row is missing, as it is
+        yield from ckeys.batches(f'SELECT * FROM {{t}} WHERE {not_null} ORDER BY "row"')
+        return
+    made = []
+    ctable, ptable = ckeys.table, pkeys.table
+    if left.schema != lempty.schema:
+        ctable = spill.convert(ckeys, lambda b: comparable(b, rempty, cols, child.families, parent.families)[0])
+        made.append(ctable)
+    if right.schema != rempty.schema:
+        ptable = spill.convert(pkeys, lambda b: comparable(lempty, b, cols, child.families, parent.families)[1])
+        made.append(ptable)
+    where, params = not_null, []
+    for c in cols:  # a NaN in the referenced table is not a value anyone can point at
+        if pa.types.is_string(rempty.schema.field(c).type):
+            where += f" AND NOT coalesce(starts_with({c}, ?), false)"
+            params.append(NAN_TOKEN)
+    try:
+        for batch in spill.anti_join(store, ctable, ptable, cols, where, params):
+            yield null_safe(batch, cols)[0]  # the values shown are the in-memory join's: nulls filled
+    finally:
+        for t in made:
+            store.con.execute(f"DROP TABLE {t}")

@@ -19,6 +19,7 @@ from ..datapackage.opening import open_package
 from ..datapackage.rowschema import row_schema_files
 from ..errors import PackageReadError
 from ..files import MAX_JSON_BYTES, read_text
+from ..tabular.spill import KEY_MEMORY, KeyStore
 from .hooks import chosen
 from .integrity import check_integrity
 from .keychecks import check_foreign_key
@@ -38,6 +39,7 @@ def validate(
     allow_remote: bool = False,
     profile: str = "auto",
     block_bytes: int | None = None,
+    key_memory: int = KEY_MEMORY,
 ) -> Report:
     """Validate the package at ``path`` (descriptor, folder or zip; the bundled one when None).
 
@@ -45,16 +47,17 @@ def validate(
     that recognises the package), ``none``, or a profile's name. ``texts`` is a
     folder of source texts handed to them (the energy-ties profile checks
     every evidence span against it). Raises PackageReadError only when the
-    package cannot be read at all; everything else is an error in the report.
+    package cannot be read at all; everything else is an error in the report. Key columns beyond
+    ``key_memory`` bytes (all tables together) are compared in DuckDB on disk, with the same results.
     """
     if limit_errors < 1:
         raise ValueError("limit_errors must be at least 1")
-    with open_package(path, allow_remote=allow_remote) as pkg:
+    with open_package(path, allow_remote=allow_remote) as pkg, KeyStore(key_memory) as store:
         collector = Collector(limit_errors)
         checked = ["descriptor"]
         for e in check_package(pkg):
             collector.add(e)
-        rows = _check_tables(pkg, collector, block_bytes)
+        rows = _check_tables(pkg, collector, block_bytes, store)
         checked.append("tables")
         for e in check_row_schemas(pkg):
             collector.add(e)
@@ -89,12 +92,12 @@ def _wanted_keys(pkg: Package) -> dict[str, set[tuple[str, ...]]]:
     return wanted
 
 
-def _check_tables(pkg: Package, collector: Collector, block_bytes: int | None) -> dict[str, int]:
+def _check_tables(pkg: Package, collector: Collector, block_bytes: int | None, store: KeyStore) -> dict[str, int]:
     wanted = _wanted_keys(pkg)
     results: dict[str, TableResult] = {}
     for res in pkg.resources:
         if not res.problems and res.is_table:
-            results[res.name] = check_table(res, collector, wanted[res.name], block_bytes)
+            results[res.name] = check_table(res, collector, wanted[res.name], block_bytes, store)
         check_integrity(res, collector)
     _check_references(pkg, results, collector)
     _order_errors(pkg, results, collector)

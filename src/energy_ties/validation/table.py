@@ -20,7 +20,9 @@ from ..tabular import columns
 from ..tabular.constraints import FieldCheck
 from ..tabular.csvreader import Batch, SourceError, TableReader, TableSource
 from ..tabular.keys import KeyColumns, key_family, key_values
+from ..tabular.prefetch import prefetched
 from ..tabular.schema import Field, Schema
+from ..tabular.spill import KeyStore
 from .header import Header, check_header
 from .keychecks import finish_keys
 from .report import Collector, Error, TableResult
@@ -29,7 +31,11 @@ from .report import Collector, Error, TableResult
 
 
 def check_table(
-    resource: TableSource, collector: Collector, wanted_keys: set[tuple[str, ...]], block_bytes: int | None = None
+    resource: TableSource,
+    collector: Collector,
+    wanted_keys: set[tuple[str, ...]],
+    block_bytes: int | None = None,
+    store: KeyStore | None = None,
 ) -> TableResult:
     """Check one table; gather the key columns in ``wanted_keys`` (for references checked later).
 
@@ -47,10 +53,10 @@ def check_table(
     )
     checks: list[FieldCheck] | None = None
     try:
-        for batch in reader.batches():
+        for batch in prefetched(reader.batches()):
             if checks is None:
                 schema = schema or _inferred(reader)
-                checks = _prepare(reader, schema, name, collector, result, wanted_keys)
+                checks = _prepare(reader, schema, name, collector, result, wanted_keys, store)
             _check_batch(batch, checks, name, collector, result)
     except SourceError as exc:
         collector.add(Error(exc.type, name, exc.row, None, f"{resource.label}: {exc}"))
@@ -77,6 +83,7 @@ def _prepare(
     collector: Collector,
     result: TableResult,
     wanted_keys: set[tuple[str, ...]],
+    store: KeyStore | None,
 ) -> list[FieldCheck]:
     """Once the header is read: its errors, each column's checks, and the key columns to gather."""
     header = _start(reader, schema, name, collector)
@@ -99,7 +106,7 @@ def _prepare(
     for f in header.handlers:
         by_name.setdefault(f.name, f)
     for k in collect:
-        result.keys[k] = KeyColumns(k, tuple(key_family(by_name.get(n)) for n in k))
+        result.keys[k] = KeyColumns(k, tuple(key_family(by_name.get(n)) for n in k), store)
     return checks
 
 
