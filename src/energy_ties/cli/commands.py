@@ -203,6 +203,19 @@ def cmd_build_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_site(args: argparse.Namespace) -> int:
+    from ..site import build_site, releases_from
+
+    summary = build_site(args.out, releases_from(args.source), texts=args.texts)
+    out.print(
+        printable(
+            f"site: {summary.out} ({summary.releases} release(s), {summary.files} files, {summary.bytes} bytes); "
+            f"open {summary.out / 'index.html'}"
+        )
+    )
+    return 0
+
+
 def cmd_download(args: argparse.Namespace) -> int:
     from ..releases.cache import copy_release
     from ..releases.resolve import download
