@@ -34,9 +34,10 @@ class Release:
 
 
 def slug(text: str) -> str:
-    """A file name for ``text`` that names nothing else: unsafe characters as ``_XX`` hex (``_`` too)."""
-    out = re.sub(r"[^a-z0-9.+-]", lambda m: "".join(f"_{b:02x}" for b in m.group().encode()), text)
-    return "_" + out if out.startswith(".") or not out else out
+    """A file name for ``text`` that names nothing else: each byte of any other character than lower-case letters,
+    digits and ``._+-`` as ``~XX`` hex (``person:x`` is ``person~3ax``); never hidden, never empty."""
+    out = re.sub(r"[^a-z0-9._+-]", lambda m: "".join(f"~{b:02x}" for b in m.group().encode()), text)
+    return "~" + out if out.startswith(".") or not out else out
 
 
 def releases_from(source: str | os.PathLike) -> list[Release]:
