@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
 TEXTS = SHARED / "sources"
 PROFILES = SHARED / "profiles" / "datapackage-2.0"
+# the version of the package in the checkout, whose data/ files are those of that release
+CURRENT = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
 
 DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "skipInitialSpace": False, "header": True}
 

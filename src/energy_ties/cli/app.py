@@ -20,7 +20,7 @@ from typing import Any
 
 from ..errors import EnergyTiesError, printable
 from .analyst import add_commands as _analyst_commands
-from .commands import cmd_docs, cmd_info, cmd_schemas, cmd_validate, cmd_verify_evidence
+from .commands import cmd_docs, cmd_info, cmd_schemas, cmd_site, cmd_validate, cmd_verify_evidence
 from .output import err
 from .releasing import cmd_build_release, cmd_cache, cmd_check_release, cmd_diff, cmd_download, cmd_versions
 
@@ -97,7 +97,7 @@ def _package_commands(sub: Any) -> None:
 
 
 def _release_commands(sub: Any) -> None:
-    """Commands across releases: diff, check-release, build-release."""
+    """Commands across releases: diff, check-release, build-release, site."""
     s = sub.add_parser("diff", help="what changed between two packages, and the version bump it demands")
     s.add_argument("old", help="datapackage.json, folder, release .zip or released version number")
     s.add_argument("new", help="datapackage.json, folder, release .zip or released version number")
@@ -162,6 +162,18 @@ def _download_commands(sub: Any) -> None:
     s.add_argument("--dest", metavar="DIR", help="also copy the verified release to the new folder DIR")
     _download_options(s)
     s.set_defaults(func=cmd_download)
+
+    s = sub.add_parser("site", help="write a static site of every release: tables, diffs, records and evidence")
+    s.add_argument("out", help="the folder to write (new, empty, or a site built there before, which is replaced)")
+    s.add_argument(
+        "--from",
+        dest="source",
+        default=".",
+        metavar="PATH",
+        help="a project folder with releases/index.json (every release), or one package (default: .)",
+    )
+    s.add_argument("--texts", metavar="DIR", help="folder of source texts: show each evidence span in its sentence")
+    s.set_defaults(func=cmd_site)
 
     s = sub.add_parser("versions", help="the published releases: version, date, size, SHA-256, latest, cached")
     s.add_argument("--json", action="store_true", help="print one JSON document (energy_ties/schemas/versions.json)")

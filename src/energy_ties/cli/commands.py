@@ -204,3 +204,16 @@ def cmd_docs(args: argparse.Namespace) -> int:
         return 1
     out.print(f"{readme}: data dictionary {'rewritten' if changed else 'is current'}")
     return 0
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    from ..site import build_site, releases_from
+
+    summary = build_site(args.out, releases_from(args.source), texts=args.texts)
+    out.print(
+        printable(
+            f"site: {summary.out} ({summary.releases} release(s), {summary.files} files, {summary.bytes} bytes); "
+            f"open {summary.out / 'index.html'}"
+        )
+    )
+    return 0

@@ -19,6 +19,8 @@ from .claims import modality_errors, place_errors, role_errors, status_source_er
 from .dates import date_errors
 from .evidence import EVIDENCED, evidence_errors, verify_evidence
 from .package_schema import PACKAGE_SCHEMA, check_package_schema
+from .pages import Page
+from .pages import pages as record_pages
 from .records import alias_errors, claim_errors, contested_errors, id_errors, quote_errors
 from .tables import read_rows
 
@@ -62,6 +64,10 @@ class EnergyTiesProfile:
                 found, problems = verify_evidence(texts, t["sources"], t["evidence"])
                 result.errors += problems + list(title_errors(t, found))
         return result
+
+    def pages(self, pkg: Package, texts: Path | None) -> list[Page]:
+        """The site's entity, event and claim pages (see :mod:`energy_ties.dataset.pages`)."""
+        return record_pages(pkg, texts)
 
 
 def missing_row_schemas(pkg: Package) -> list[Error]:
