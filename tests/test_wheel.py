@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT
+from helpers import ROOT, zip_entries
 
 SCRIPT = r"""
 import json, hashlib, pathlib, sys
@@ -96,11 +96,13 @@ def test_bundled_files_are_byte_identical_with_the_repository(installed):
 
     info, _ = installed
     bundled = {
-        k: v for k, v in info["files"].items() if k.split("/")[0] in ("data", "schemas") or k == "datapackage.json"
+        k: v
+        for k, v in info["files"].items()
+        if k.split("/")[0] in ("data", "schemas", "pictures") or k == "datapackage.json"
     }
     ours = {
         str(f.relative_to(ROOT)): hashlib.sha256(f.read_bytes()).hexdigest()
-        for top in ("data", "schemas")
+        for top in ("data", "schemas", "pictures")
         for f in (ROOT / top).rglob("*")
         if f.is_file()
     }
@@ -115,3 +117,16 @@ def test_the_wheel_carries_the_release_index_as_released(installed):
     assert info["index"].startswith(str(env_dir)) and info["index"].endswith("package/releases-index.json")
     ours = hashlib.sha256((ROOT / "releases" / "index.json").read_bytes()).hexdigest()
     assert info["files"]["releases-index.json"] == ours
+
+
+def test_the_wheel_carries_the_current_release_s_package_files(installed):
+    """The bundled package is the latest release's, file for file: all it holds but the README and CHANGELOG
+    written for it (so pictures too)."""
+    import hashlib
+
+    info, _ = installed
+    index = json.loads((ROOT / "releases" / "index.json").read_text())
+    latest = next(r for r in index["releases"] if r["version"] == index["latest"])
+    released = zip_entries(ROOT / "releases" / latest["file"])
+    expected = {k: hashlib.sha256(v).hexdigest() for k, v in released.items() if k not in ("README.md", "CHANGELOG.md")}
+    assert {k: v for k, v in info["files"].items() if k != "releases-index.json"} == expected

@@ -81,12 +81,12 @@ def main() -> None:
     missing = (
         ragged.filter(pl.col("n") < width)
         .with_columns(pl.int_ranges(pl.col("n") + 1, width + 1).alias("field"))
-        .explode("field", empty_as_null=True)
+        .explode("field")  # never empty: the filter keeps rows with fields to name
     )
     extra = (
         ragged.filter(pl.col("n") > width)
         .with_columns(pl.int_ranges(width + 1, pl.col("n") + 1).alias("field"))
-        .explode("field", empty_as_null=True)
+        .explode("field")  # never empty: the filter keeps rows with fields to name
     )
     keys = df.select("row", key.alias("k"))
     pkerr = keys.filter(pl.col("k").is_null() | ~pl.col("k").is_first_distinct())

@@ -81,12 +81,13 @@ def set_dialect(descriptor: Path, resource: int = 0, **dialect) -> Path:
 
 
 def copy_package(folder: Path, *, extra: tuple[str, ...] = ()) -> Path:
-    """A writable copy of the repository's data package (data/, schemas/, datapackage.json) in ``folder``.
+    """A writable copy of the repository's data package (data/, schemas/, datapackage.json and the pictures
+    its releases carry) in ``folder``.
 
     ``extra`` names more top-level files or folders to copy (CHANGELOG.md, releases, ...).
     """
     folder.mkdir(parents=True, exist_ok=True)
-    for top in ("data", "schemas", "datapackage.json", *extra):
+    for top in ("data", "schemas", "datapackage.json", "pictures", *extra):
         source = ROOT / top
         if source.is_dir():
             shutil.copytree(source, folder / top)

@@ -8,13 +8,19 @@ import os
 import re
 import zipfile
 from pathlib import Path
+from urllib.parse import unquote
 
 import jsonschema
+import pytest
 
 from energy_ties.datapackage import archive
+from energy_ties.dataset.profile import PICTURES
+from energy_ties.errors import UnsafePathError
 from energy_ties.releases import builder
 from energy_ties.releases.changelog import release_date
+from energy_ties.validation import hooks
 from helpers import ROOT, copy_package, zip_entries
+from helpers.gitpkg import COUNTS_1_0, write_version
 
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text())
 VERSION = DESCRIPTOR["version"]
@@ -80,7 +86,7 @@ def test_the_archive_holds_the_data_package_and_not_the_tool(tmp_path):
     expected = {"datapackage.json", "README.md", "CHANGELOG.md"}
     expected |= {r["path"] for r in DESCRIPTOR["resources"]} | {r["schema"] for r in DESCRIPTOR["resources"]}
     expected |= {f"schemas/rows/{p.name}" for p in (ROOT / "schemas" / "rows").glob("*.json")}
-    expected |= {"schemas/energy-ties-package.json"}
+    expected |= {"schemas/energy-ties-package.json"} | set(PICTURES)
     assert set(got) == expected
     for name in expected - {"README.md", "CHANGELOG.md"}:
         assert got[name] == (ROOT / name).read_bytes(), name
@@ -108,6 +114,80 @@ def test_the_archive_readme_is_the_data_readme(tmp_path):
     assert dictionary(root / "datapackage.json") in readme
     assert "energy-ties verify-evidence" in readme
     assert readme != (ROOT / "README.md").read_text()  # not the tool's README
+
+
+#: Markdown images: ![alt](link), the alt text's brackets escaped.
+IMAGE = re.compile(r"!\[((?:[^\]\\]|\\.)*)\]\(([^)\s]+)\)")
+
+
+def test_the_archive_readme_shows_each_picture_it_holds_with_its_sentence(tmp_path):
+    root = project(tmp_path)
+    entry, _ = builder.build(root)
+    got = entries(root / "releases" / entry["file"])
+    readme = got["README.md"].decode()
+    links = [unquote(link) for _, link in IMAGE.findall(readme)]
+    assert links == list(PICTURES) and {n for n in got if n.startswith("pictures/")} == set(PICTURES)
+    for rel, sentence in PICTURES.items():
+        assert got[rel] == (ROOT / rel).read_bytes() and f"\n\n{sentence}\n" in readme
+
+
+def test_a_package_without_its_pictures_builds_without_them(tmp_path):
+    """Pictures are files the package has: a profile naming one the package lacks adds nothing."""
+    root = project(tmp_path)
+    (root / "pictures" / "network.svg").unlink()
+    entry, _ = builder.build(root)
+    got = entries(root / "releases" / entry["file"])
+    assert {n for n in got if n.startswith("pictures/")} == {"pictures/timeline.svg"}
+    assert [link for _, link in IMAGE.findall(got["README.md"].decode())] == ["pictures/timeline.svg"]
+    for path in (root / "pictures").iterdir():
+        path.unlink()
+    entry, _ = builder.build(root, force=True)
+    got = entries(root / "releases" / entry["file"])
+    assert not any(n.startswith("pictures/") for n in got) and "## Pictures" not in got["README.md"].decode()
+
+
+class PictureProfile:
+    """A profile of another package naming two pictures, one it has and one it lacks."""
+
+    name = "bird-pictures"
+
+    def applies(self, pkg):
+        return pkg.descriptor.get("name") == "bird-counts"
+
+    def check(self, pkg, texts):
+        return hooks.ProfileResult()
+
+    def files(self, pkg):
+        return []
+
+    def pictures(self, pkg):
+        return {"plots/counts by site.svg": "Counts [n] per site.", "plots/missing.svg": "Never drawn."}
+
+
+def test_any_package_s_profile_names_its_pictures(tmp_path, monkeypatch):
+    hooks.registered()
+    monkeypatch.setitem(hooks._registered, PictureProfile.name, PictureProfile())
+    write_version(tmp_path, "1.0.0", COUNTS_1_0, {"1.0.0": ("2026-01-01", "first counts")})
+    (tmp_path / "plots").mkdir()
+    (tmp_path / "plots" / "counts by site.svg").write_text("<svg/>")
+    entry, _ = builder.build(tmp_path)
+    got = entries(tmp_path / "releases" / entry["file"])
+    assert got["plots/counts by site.svg"] == b"<svg/>" and "plots/missing.svg" not in got
+    readme = got["README.md"].decode()
+    assert IMAGE.findall(readme) == [("Counts \\[n\\] per site.", "plots/counts%20by%20site.svg")]
+    assert "\n\nCounts [n] per site.\n" in readme
+    (tmp_path / "plots" / "counts by site.svg").unlink()
+    (tmp_path / "plots" / "counts by site.svg").symlink_to(ROOT / "pictures" / "network.svg")
+    with pytest.raises(UnsafePathError, match="profile picture 'plots/counts by site.svg'"):
+        builder.build(tmp_path, force=True)  # a link leading out of the package is refused, never packed
+
+
+def test_a_profile_without_pictures_names_none(tmp_path, monkeypatch):
+    hooks.registered()
+    monkeypatch.delattr(PictureProfile, "pictures")
+    monkeypatch.setitem(hooks._registered, PictureProfile.name, PictureProfile())
+    write_version(tmp_path, "1.0.0", COUNTS_1_0, {"1.0.0": ("2026-01-01", "first counts")})
+    assert builder.pictures(tmp_path) == {}
 
 
 def test_the_archive_changelog_stops_at_its_version(tmp_path):

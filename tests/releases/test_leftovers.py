@@ -8,14 +8,13 @@ and gets SIGKILL (which nothing can catch) or SIGTERM (which unwinds, removing i
 from __future__ import annotations
 
 import re
-import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from helpers import ROOT
+from helpers import copy_package
 from helpers.server import ENTRY
 
 BUNDLED = ENTRY  # the current version's release
@@ -60,13 +59,8 @@ def kill_9(proc: subprocess.Popen) -> None:
 
 
 def project(folder: Path, *, releases: bool = False) -> Path:
-    """A copy of the repository's data package (and of its releases, if asked) in ``folder``."""
-    folder.mkdir(parents=True)
-    for top in ("data", "schemas") + (("releases",) if releases else ()):
-        shutil.copytree(ROOT / top, folder / top)
-    for name in ("datapackage.json", "CHANGELOG.md"):
-        shutil.copy(ROOT / name, folder / name)
-    return folder
+    """A copy of the repository's data package and changelog (and of its releases, if asked) in ``folder``."""
+    return copy_package(folder, extra=("CHANGELOG.md", *(("releases",) if releases else ())))
 
 
 # ---------------------------------------------------------------- the download cache

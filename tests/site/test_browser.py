@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import energy_ties
+from energy_ties.dataset.profile import PICTURES
 from energy_ties.site import Release, build_site, releases_from
 from energy_ties.site.tables import display
 from helpers import CURRENT, ROOT
@@ -89,16 +90,14 @@ def test_no_page_logs_a_console_error(driver, site, pair_site):
         assert errors(driver) == [], page
 
 
-def test_the_pictures_a_release_ships_render_on_the_home_page(driver, tmp_path):
-    out = build_site(tmp_path / "site", releases_from(ROOT / "datapackage.json")).out  # the checkout has pictures/
-    open_page(driver, out / "index.html")
-    sizes = driver.execute_script(
-        "return Array.from(document.querySelectorAll('#pictures ~ figure img, figure.picture img'))"
+def test_the_pictures_of_the_latest_release_render_on_the_home_page_with_their_sentences(driver, site):
+    open_page(driver, site / "index.html")
+    shown = driver.execute_script(
+        "return Array.from(document.querySelectorAll('figure.picture img'))"
         ".map(i => [i.getAttribute('src'), i.complete && i.naturalWidth, i.alt])"
     )
-    expected = sorted(p.name for p in (ROOT / "pictures").glob("*.svg"))
-    assert [s[0].rsplit("/", 1)[-1] for s in sizes] == expected
-    assert all(s[1] and s[1] > 100 and s[2] for s in sizes), sizes  # decoded by the browser, with a text alternative
+    assert [(src, alt) for src, _, alt in shown] == [(f"{CURRENT}/{p}", say) for p, say in PICTURES.items()]
+    assert all(width and width > 100 for _, width, _ in shown), shown  # decoded by the browser
 
 
 def test_every_resource_shows_the_row_count_of_its_data(driver, site):

@@ -26,6 +26,19 @@ from .tables import read_rows
 
 NAME = "energy-ties"
 
+#: The pictures a release carries (drawn by ``energy-ties pictures --write``), with what each shows.
+PICTURES = {
+    "pictures/timeline.svg": (
+        "A timeline of every event the three articles report, one line each in the order their dates allow, "
+        "grouped by how much of the date is known; the marker's colour is the article that dates the event, "
+        "its shape the event's status."
+    ),
+    "pictures/network.svg": (
+        "Who met or dealt with whom: the people, countries, organisations and companies around a circle, with a "
+        "line joining two that took part in the same events, thicker the more events they share."
+    ),
+}
+
 
 class EnergyTiesProfile:
     """Evidence, dates, aliases, ids, claims, modality, roles, places, contested events and quotations of the
@@ -38,6 +51,9 @@ class EnergyTiesProfile:
 
     def files(self, pkg: Package) -> list[str]:
         return [PACKAGE_SCHEMA]
+
+    def pictures(self, pkg: Package) -> dict[str, str]:
+        return dict(PICTURES)
 
     def check(self, pkg: Package, texts: Path | None) -> ProfileResult:
         result = ProfileResult(checked=["energy-ties-rules"])

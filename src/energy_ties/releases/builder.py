@@ -2,8 +2,9 @@
 
 A release is a pure function of the data, the data's schemas and the
 changelog history up to X.Y.Z: the descriptor, the data files, the schemas
-the data package uses (and the files its dataset profile reads), a README
-written from the package and the CHANGELOG cut at X.Y.Z. So it can be rebuilt
+the data package uses (and the files its dataset profile reads), the pictures
+its dataset profile names (those the package has), a README written from the
+package, showing the pictures, and the CHANGELOG cut at X.Y.Z. So it can be rebuilt
 at any later commit (tool schemas and new changelog entries do not enter it),
 and CI checks that it rebuilds to the SHA-256 recorded in the index.
 Published releases are immutable: building a released version with other
@@ -17,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 
 from ..datapackage.archive import MAX_UNPACKED_BYTES, reproducible_zip
 from ..datapackage.dictionary import dictionary
@@ -25,13 +27,14 @@ from ..datapackage.opening import DESCRIPTOR, open_package
 from ..datapackage.paths import resolve_inside
 from ..errors import ReleaseError
 from ..files import MAX_MEMBER_BYTES, is_regular, read_bytes, read_text, write_bytes, write_text
-from ..validation.hooks import profile_files
+from ..validation.hooks import profile_files, profile_pictures
 from .changelog import CHANGELOG, cut_changelog, release_date
 from .index import INDEX, RELEASES, archive_name, index_json, read_index
 from .semver import is_version
 
 #: Row JSON Schemas, generated beside the Table Schemas, travel with them.
 ROW_SCHEMAS = "schemas/rows/*.json"
+_ALT_ESCAPES = str.maketrans({"\\": "\\\\", "[": "\\[", "]": "\\]"})
 
 
 def sha256(data: bytes) -> str:
@@ -50,9 +53,29 @@ def _descriptor(root: Path) -> dict:
     return descriptor
 
 
+def _present(root: Path, named: list[str], what: str) -> list[str]:
+    """Those of ``named`` (package-relative paths a profile names) that the package has, as POSIX paths; one
+    that leads outside the package is refused."""
+    found = []
+    for rel in named:
+        if os.path.lexists(root / rel):
+            resolve_inside(root, rel, f"{what} {rel!r}")
+            found.append(PurePosixPath(rel).as_posix())
+    return found
+
+
+def pictures(root: Path) -> dict[str, str]:
+    """``{path: what it shows}`` of the pictures the package's dataset profile names and the package has (a
+    package without them, such as a release made before its pictures, builds as it did)."""
+    with open_package(root / DESCRIPTOR) as pkg:
+        named = profile_pictures(pkg)
+    return {rel: named[rel] for rel in _present(root, list(named), "profile picture")}
+
+
 def members(root: Path, descriptor: dict) -> list[str]:
     """The package files a release holds: descriptor, every resource's data, schema and dialect files, the
-    row JSON Schemas, and the files the package's dataset profile reads (not the tool's own schemas)."""
+    row JSON Schemas, the files the package's dataset profile reads and the pictures it names (not the
+    tool's own schemas)."""
     found = {DESCRIPTOR}
     for i, res in enumerate(r for r in descriptor.get("resources") or [] if isinstance(r, dict)):
         what = f"{DESCRIPTOR}: resource {res.get('name', i + 1)!r}"
@@ -66,11 +89,18 @@ def members(root: Path, descriptor: dict) -> list[str]:
     # as they lie in the package: each is read through the path policy, so a link leading out is refused
     found.update(p.relative_to(root).as_posix() for p in root.glob(ROW_SCHEMAS) if os.path.lexists(p))
     with open_package(root / DESCRIPTOR) as pkg:
-        for rel in profile_files(pkg):
-            if os.path.lexists(root / rel):
-                resolve_inside(root, rel, f"profile file {rel!r}")
-                found.add(PurePosixPath(rel).as_posix())
+        found.update(_present(root, profile_files(pkg), "profile file"))
+    found.update(pictures(root))
     return sorted(found)
+
+
+def _pictures_section(shown: dict[str, str]) -> list[str]:
+    """The README's pictures: each an image linked by its path in the archive, with its sentence below."""
+    lines = ["", "## Pictures", ""] if shown else []
+    for rel, caption in shown.items():
+        alt = caption.translate(_ALT_ESCAPES)  # a bracket in the alt text would end it early
+        lines += [f"![{alt}]({quote(rel)})", "", caption, ""]
+    return lines[:-1]
 
 
 def data_readme(root: Path, descriptor: dict, date: str) -> str:
@@ -109,6 +139,7 @@ def data_readme(root: Path, descriptor: dict, date: str) -> str:
     ]
     for res in descriptor.get("resources") or []:
         lines.append(f"- `{res.get('name')}` (`{res.get('path')}`): {res.get('description', res.get('title', ''))}")
+    lines += _pictures_section(pictures(root))
     if any(isinstance(r, dict) and r.get("name") == "evidence" for r in descriptor.get("resources") or []):
         lines += [  # only a package with evidence spans (energy-ties) has something to check them against
             "",

@@ -24,7 +24,7 @@ from ..diffing.compare import diff_packages
 from ..errors import EnergyTiesError
 from ..files import MAX_MEMBER_BYTES, read_bytes
 from ..releases.cache import leftovers, new_folder, partial_prefix, remove
-from ..validation.hooks import chosen
+from ..validation.hooks import chosen, profile_pictures
 from .diffpage import diff_page
 from .inputs import Release, check_order, releases_from, slug
 from .render import Site
@@ -57,7 +57,7 @@ class Built:
     bump: str | None  # the bump its changes demand against the release before (None: the first)
     download: str | None
     loads_by_version: bool
-    pictures: list[str] = field(default_factory=list)  # the release's pictures, relative to the site's root
+    pictures: list[tuple[str, str]] = field(default_factory=list)  # (path from the site's root, what it shows)
 
 
 @dataclass
@@ -82,17 +82,20 @@ def record_pages(pkg: Package, texts: Path | None) -> list[Any]:
 PICTURES, MAX_PICTURES, MAX_PICTURE_BYTES = "pictures", 16, 8 << 20
 
 
-def _pictures(site: Site, rel: Release, pkg: Package) -> list[str]:
-    """Copy the SVG pictures of ``pkg`` (its ``pictures/*.svg``, any package's) into the release's folder."""
+def _pictures(site: Site, rel: Release, pkg: Package) -> list[tuple[str, str]]:
+    """Copy the SVG pictures of ``pkg`` (its ``pictures/*.svg``, any package's) into the release's folder, each
+    with the sentence a profile gives it (``pictures(pkg)``): those a profile names first, in its order."""
     folder = pkg.root / PICTURES
     if folder.is_symlink() or not folder.is_dir():
         return []
-    names = sorted(p.name for p in folder.iterdir() if p.suffix == ".svg" and not p.is_symlink())[:MAX_PICTURES]
+    captions = {k.removeprefix(PICTURES + "/"): v for k, v in profile_pictures(pkg).items()}
+    present = {p.name for p in folder.iterdir() if p.suffix == ".svg" and not p.is_symlink()}
+    names = [n for n in captions if n in present] + sorted(present - set(captions))
     out = []
-    for name in names:
+    for name in names[:MAX_PICTURES]:
         target = f"{rel.slug}/{PICTURES}/{slug(name)}"
         site.write(target, read_bytes(folder / name, root=pkg.root, limit=MAX_PICTURE_BYTES))
-        out.append(target)
+        out.append((target, captions.get(name, "")))
     return out
 
 

@@ -3,7 +3,10 @@
 A profile is any object with a ``name``, an ``applies(package)`` test (for
 ``profile="auto"``), a ``check(package, texts)`` that returns the errors of
 its rules and the names of the checks it ran, and ``files(package)``: the
-package files its rules read, which a release must carry. Register one with
+package files its rules read, which a release must carry. It may also have
+``pictures(package)``: ``{package-relative path: one sentence saying what it
+shows}``, pictures of the data that a release carries and its README shows
+(optional, so a profile written before it still registers). Register one with
 :func:`register_profile`, or advertise it to every installation with an entry
 point in the ``energy_ties.profiles`` group::
 
@@ -101,3 +104,14 @@ def profile_files(pkg: Package, selection: str = "auto") -> list[str]:
     """The files the chosen profiles' rules read (sorted, without repeats)."""
     files: Iterable[str] = (f for p in chosen(pkg, selection) for f in p.files(pkg))
     return sorted(set(files))
+
+
+def profile_pictures(pkg: Package, selection: str = "auto") -> dict[str, str]:
+    """The pictures the chosen profiles name, ``{path: what it shows}`` in the order they name them (the first
+    profile to name a path gives its sentence); a profile without a ``pictures`` method names none."""
+    found: dict[str, str] = {}
+    for p in chosen(pkg, selection):
+        named = getattr(p, "pictures", None)
+        for path, caption in (named(pkg) if callable(named) else {}).items():
+            found.setdefault(path, caption)
+    return found

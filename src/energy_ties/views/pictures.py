@@ -18,13 +18,14 @@ from typing import Any
 
 import pandas as pd
 
+from ..dataset.profile import PICTURES as RELEASED
 from ..errors import require_extra
 from .base import Tables, names, text
 from .records import events
 from .story import network
 
-#: The pictures, by file name.
-PICTURES = ("timeline.svg", "network.svg")
+#: The pictures, by file name: those the dataset profile names, which a release carries.
+PICTURES = tuple(path.removeprefix("pictures/") for path in RELEASED)
 _STYLE = {
     "svg.hashsalt": "energy-ties",
     "svg.fonttype": "none",
