@@ -14,17 +14,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-
-from . import columns, jsonschemas, regex
+from . import jsonschemas, regex
 from .jsonschemas import NONE as NO_REFERENCES
 from .jsonschemas import References
 from .schema import Field
-from .values import reader, schema_value
+from .values import fits_float, reader, schema_value
+
+if TYPE_CHECKING:  # the column checks import them; preparing a field and checking one value need neither
+    import numpy as np
+    import pyarrow as pa
+
+    from . import columns
 
 #: Constraints each type supports, in the order frictionless checks them; v2 additions last.
 SUPPORTED = {
@@ -55,7 +57,7 @@ _PY_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 
 
 def _float_exact(value: Decimal) -> bool:
-    return columns.fits_float(value) and value.is_finite()
+    return fits_float(value) and value.is_finite()
 
 
 @dataclass
@@ -150,6 +152,12 @@ class FieldCheck:
         return mask
 
     def _arrow_mask(self, name: str, values: pa.Array, valid: np.ndarray) -> np.ndarray:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from . import columns
+
         if not valid.any():
             return np.zeros(len(valid), bool)
         if name in BOUNDS:
@@ -195,6 +203,8 @@ class FieldCheck:
     # ---------------------------------------------------------------- per cell
 
     def _python_mask(self, name: str, raw: pa.Array, parsed: columns.Parsed, where: np.ndarray) -> np.ndarray:
+        import numpy as np
+
         idx = np.flatnonzero(where)
         bad = np.zeros(len(where), bool)
         if not len(idx):
@@ -212,6 +222,8 @@ class FieldCheck:
 
     def _python_values(self, raw: pa.Array, parsed: columns.Parsed, idx: np.ndarray) -> list:
         if self.python_mode and not parsed.is_python:
+            import pyarrow as pa
+
             read = reader(self.field)
             return [read(c) for c in raw.take(pa.array(idx)).to_pylist()]
         return [parsed.python_value(int(i)) for i in idx]
@@ -243,6 +255,8 @@ class FieldCheck:
 
 
 def _only(indices: dict, n: int) -> np.ndarray:
+    import numpy as np
+
     m = np.zeros(n, bool)
     if indices:
         m[list(indices)] = True

@@ -21,11 +21,11 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.csv as pacsv
+if TYPE_CHECKING:  # imported by the Arrow path only: the rows of a small table are read without them
+    import numpy as np
+    import pyarrow as pa
 
 from ..errors import PackageReadError
 from .batch import Batch, Ragged, SourceError, batch_from_rows, number_rows
@@ -255,6 +255,8 @@ class TableReader:
     def _arrow_batches(self) -> Iterator[Batch]:
         """Arrow's reader; a record larger than a block makes it start again with bigger blocks,
         handing out only the rows not yet handed out (so memory stays bounded by the largest record)."""
+        import pyarrow as pa
+
         block = self.block_bytes
         done = 0  # the last row number already yielded
         while True:
@@ -277,6 +279,10 @@ class TableReader:
                 block = min(block * 4, MAX_BLOCK_BYTES)
 
     def _arrow_pass(self, block_bytes: int) -> Iterator[Batch]:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
         d = self.dialect
         self.labels = self._read_header_width() if d.header_rows else []  # no header: see _python_batches
         width = max(self._data_width(self.labels), 1)
@@ -333,6 +339,9 @@ class TableReader:
 
     def _with_ragged(self, columns: list[pa.Array], rows: np.ndarray, ragged: list[tuple[int, str]]) -> Batch:
         """Append the ragged rows (parsed again with Python's csv) to a batch, in row order."""
+        import numpy as np
+        import pyarrow as pa
+
         if not ragged:
             return Batch(columns, rows)
         width = len(columns)
@@ -357,6 +366,9 @@ def check_width(labels: list[str]) -> None:
 
 def _arrow_options(d: Dialect, names: list[str], block_bytes: int, on_invalid: Any) -> tuple:
     """Arrow's reading options for the dialect: every cell as text, ragged rows handed to ``on_invalid``."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
     read_opts = pacsv.ReadOptions(use_threads=False, block_size=block_bytes, column_names=names)
     parse_opts = pacsv.ParseOptions(
         delimiter=d.delimiter,

@@ -22,10 +22,8 @@ from ..files import MAX_JSON_BYTES, read_text
 from ..tabular.spill import KEY_MEMORY, KeyStore
 from .hooks import chosen
 from .integrity import check_integrity
-from .keychecks import check_foreign_key
 from .ordering import order_cell_errors
 from .report import Collector, Report, TableResult, finish
-from .table import check_table
 
 #: Default cap on the number of errors reported (as frictionless).
 LIMIT_ERRORS = 1000
@@ -93,6 +91,8 @@ def _wanted_keys(pkg: Package) -> dict[str, set[tuple[str, ...]]]:
 
 
 def _check_tables(pkg: Package, collector: Collector, block_bytes: int | None, store: KeyStore) -> dict[str, int]:
+    from .table import check_table  # Arrow: imported when a table is read
+
     wanted = _wanted_keys(pkg)
     results: dict[str, TableResult] = {}
     for res in pkg.resources:
@@ -105,6 +105,8 @@ def _check_tables(pkg: Package, collector: Collector, block_bytes: int | None, s
 
 
 def _check_references(pkg: Package, results: dict[str, TableResult], collector: Collector) -> None:
+    from .keychecks import check_foreign_key
+
     for res in pkg.resources:
         if res.name not in results or res.schema is None:
             continue

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from ..datapackage.findings import PHASE, Error
-from ..tabular.keys import KeyColumns
+
+if TYPE_CHECKING:
+    from ..tabular.keys import KeyColumns
 
 __all__ = ["PHASE", "Collector", "Error", "Report", "TableResult", "finish"]
 
