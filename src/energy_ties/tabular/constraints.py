@@ -126,19 +126,22 @@ class FieldCheck:
     ) -> list[tuple[str, np.ndarray, str]]:
         """(constraint, mask, note) for each constraint, over rows where ``active``."""
         out = []
-        f = self.field
         valid = active & ~parsed.missing & ~parsed.invalid
-        names = list(self.constraints) + (["categories"] if self.categories is not None else [])
-        for name in names:
+        for name in self.checked():
             mask = active & parsed.missing if name == "required" else self.breaks(name, raw, parsed, valid)
             if mask.any():
-                note = (
-                    "value is not one of the field's categories"
-                    if name == "categories"
-                    else _note(name, f.constraints.get(name, True))
-                )
-                out.append((name, mask, note))
+                out.append((name, mask, self.note(name)))
         return out
+
+    def checked(self) -> list[str]:
+        """The constraints checked, in the order their errors are numbered (``categories`` last)."""
+        return list(self.constraints) + (["categories"] if self.categories is not None else [])
+
+    def note(self, name: str) -> str:
+        """What an error of constraint ``name`` says the constraint is."""
+        if name == "categories":
+            return "value is not one of the field's categories"
+        return _note(name, self.field.constraints.get(name, True))
 
     def breaks(self, name: str, raw: pa.Array, parsed: columns.Parsed, valid: np.ndarray) -> np.ndarray:
         """Rows of ``valid`` whose value breaks constraint ``name`` (any but required)."""
@@ -209,16 +212,27 @@ class FieldCheck:
         bad = np.zeros(len(where), bool)
         if not len(idx):
             return bad
-        check = self._python_check(name)
-        if check is None:
+        breaks = self.value_breaks(name)
+        if breaks is None:
             return bad
         values = self._python_values(raw, parsed, idx)
         for i, v in zip(idx, values):
-            try:
-                bad[i] = not check(v)
-            except Exception:  # incomparable values (e.g. naive and aware datetimes) fail the check
-                bad[i] = True
+            bad[i] = breaks(v)
         return bad
+
+    def value_breaks(self, name: str) -> Callable[[Any], bool] | None:
+        """Whether one typed value breaks constraint ``name`` (any but required); None: nothing to check."""
+        check = self._python_check(name)
+        if check is None:
+            return None
+
+        def breaks(v: Any) -> bool:
+            try:
+                return not check(v)
+            except Exception:  # incomparable values (e.g. naive and aware datetimes) fail the check
+                return True
+
+        return breaks
 
     def _python_values(self, raw: pa.Array, parsed: columns.Parsed, idx: np.ndarray) -> list:
         if self.python_mode and not parsed.is_python:

@@ -19,6 +19,7 @@ from ..datapackage.findings import PHASE, Error
 
 if TYPE_CHECKING:
     from ..tabular.keys import KeyColumns
+    from ..tabular.pykeys import PyKeys
 
 __all__ = ["PHASE", "Collector", "Error", "Report", "TableResult", "finish"]
 
@@ -134,7 +135,7 @@ def finish(collector: Collector, resources: list[str]) -> tuple[list[Error], int
 @dataclass
 class TableResult:
     rows: int = 0
-    keys: dict[tuple[str, ...], KeyColumns] = field(default_factory=dict)
+    keys: dict[tuple[str, ...], KeyColumns | PyKeys] = field(default_factory=dict)
     readable: bool = True
     numbers: dict[str, int] = field(default_factory=dict)  # field name -> position in the data
     unique_fields: list[str] = field(default_factory=list)
