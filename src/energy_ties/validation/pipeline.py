@@ -99,9 +99,12 @@ def _check_tables(
 ) -> dict[str, int]:
     wanted = _wanted_keys(pkg)
     results: dict[str, TableResult] = {}
+    tables = [res for res in pkg.resources if not res.problems and res.is_table]
+    # the Python path saves importing Arrow; once one table needs Arrow, Arrow is quicker for every table
+    python = all(is_small(res, small_bytes) for res in tables)
     for res in pkg.resources:
         if not res.problems and res.is_table:
-            if is_small(res, small_bytes):
+            if python:
                 results[res.name] = check_small_table(res, collector, wanted[res.name], store)
             else:
                 from .table import check_table  # Arrow: imported when a table is large
