@@ -73,3 +73,9 @@ def test_after_arrow_started_without_pandas_to_pandas_still_works():
         "print(before, list(frame['a'].isna()))\n"
     )
     assert _fresh(code) == "False [False, True]"
+
+
+def test_a_command_that_makes_data_frames_still_gets_pandas(tmp_path):
+    # pandas imports pyarrow itself: the first import of pyarrow happens inside pandas's, which must finish
+    code = SCRIPT.replace('main(["validate", sys.argv[1]])', 'main(["info", sys.argv[1]])')
+    assert _fresh(code, str(_package(tmp_path))) == "0 True True True"

@@ -49,15 +49,16 @@ class _ArrowStarter(importlib.abc.Loader):
         return self.loader.create_module(spec)
 
     def exec_module(self, module: Any) -> None:
-        block = None if "pandas" in sys.modules else _NoPandas()
-        if block is not None:
-            sys.meta_path.insert(0, block)
+        if "pandas" in sys.modules:  # pandas is here (or on its way, importing pyarrow): nothing to keep out
+            self.loader.exec_module(module)
+            return
+        block = _NoPandas()
+        sys.meta_path.insert(0, block)
         try:
             self.loader.exec_module(module)
             module.array([0])
         finally:
-            if block is not None:
-                sys.meta_path.remove(block)
+            sys.meta_path.remove(block)
 
 
 class _FirstArrowImport:
