@@ -302,9 +302,9 @@ def _run(args: argparse.Namespace) -> int:
     try:
         with _terminate_unwinds():
             if args.command in _WITHOUT_PANDAS:
-                from ..tabular.arrow import import_arrow_without_pandas
+                from ..tabular.arrow import without_pandas_when_imported
 
-                import_arrow_without_pandas()
+                without_pandas_when_imported()
             return args.func(args)
     except EnergyTiesError as exc:
         err.print(f"energy-ties {args.command}: error: {exc}", markup=False)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pyarrow as pa
+if TYPE_CHECKING:  # imported where a batch is made: reading rows in Python needs neither
+    import numpy as np
+    import pyarrow as pa
 
 
 @dataclass
@@ -43,6 +45,8 @@ class SourceError(Exception):
 
 def number_rows(start: int, n: int, bad: list[int]) -> np.ndarray:
     """Record numbers of the next ``n`` rows Arrow kept, given the numbers of rows it skipped."""
+    import numpy as np
+
     if not n:
         return np.array([], np.int64)
     skipped = np.array(sorted(b for b in bad if b >= start), np.int64)
@@ -53,6 +57,9 @@ def number_rows(start: int, n: int, bad: list[int]) -> np.ndarray:
 
 
 def batch_from_rows(rows: list[tuple[int, list[str]]], width: int) -> Batch:
+    import numpy as np
+    import pyarrow as pa
+
     cols: list[list[str | None]] = [[] for _ in range(width)]
     ragged = []
     for num, cells in rows:

@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -28,12 +27,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .schema import Field
-from .values import number_options, reader
+from .values import MAX_FAST_DIGITS as _MAX_FAST_DIGITS
+from .values import fits_float, number_options, reader
 
 _INT_FAST = r"^-?[0-9]{1,18}$"
 # plain decimals with a small exponent; with at most 15 digits (checked apart) float64 orders them as Decimal does
 _NUM_FAST = r"^[+-]?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]{1,2})?$"
-_MAX_FAST_DIGITS = 15
 _DATE_FAST = r"^[1-9][0-9]{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
 _YEAR_FAST = r"^[0-9]{4}$"
 
@@ -204,14 +203,6 @@ def _holds_x(raw: pa.Array) -> bool:
     offsets = np.frombuffer(bufs[1], np.int32, len(raw) + 1, raw.offset * 4)
     data = np.frombuffer(bufs[2], np.uint8)[offsets[0] : offsets[-1]]
     return bool(((data | 0x20) == ord("x")).any())
-
-
-def fits_float(value: Decimal) -> bool:
-    """True when float64 holds the decimal exactly enough to order it like Decimal does."""
-    if not value.is_finite():
-        return value.is_infinite()
-    t = value.normalize().as_tuple()
-    return len(t.digits) <= _MAX_FAST_DIGITS and -290 < value.adjusted() < 290
 
 
 def parse(raw: pa.Array, f: Field) -> Parsed:

@@ -14,17 +14,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-
-from . import columns, jsonschemas, regex
+from . import jsonschemas, regex
 from .jsonschemas import NONE as NO_REFERENCES
 from .jsonschemas import References
 from .schema import Field
-from .values import reader, schema_value
+from .values import fits_float, reader, schema_value
+
+if TYPE_CHECKING:  # the column checks import them; preparing a field and checking one value need neither
+    import numpy as np
+    import pyarrow as pa
+
+    from . import columns
 
 #: Constraints each type supports, in the order frictionless checks them; v2 additions last.
 SUPPORTED = {
@@ -55,7 +57,7 @@ _PY_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 
 
 def _float_exact(value: Decimal) -> bool:
-    return columns.fits_float(value) and value.is_finite()
+    return fits_float(value) and value.is_finite()
 
 
 @dataclass
@@ -124,19 +126,22 @@ class FieldCheck:
     ) -> list[tuple[str, np.ndarray, str]]:
         """(constraint, mask, note) for each constraint, over rows where ``active``."""
         out = []
-        f = self.field
         valid = active & ~parsed.missing & ~parsed.invalid
-        names = list(self.constraints) + (["categories"] if self.categories is not None else [])
-        for name in names:
+        for name in self.checked():
             mask = active & parsed.missing if name == "required" else self.breaks(name, raw, parsed, valid)
             if mask.any():
-                note = (
-                    "value is not one of the field's categories"
-                    if name == "categories"
-                    else _note(name, f.constraints.get(name, True))
-                )
-                out.append((name, mask, note))
+                out.append((name, mask, self.note(name)))
         return out
+
+    def checked(self) -> list[str]:
+        """The constraints checked, in the order their errors are numbered (``categories`` last)."""
+        return list(self.constraints) + (["categories"] if self.categories is not None else [])
+
+    def note(self, name: str) -> str:
+        """What an error of constraint ``name`` says the constraint is."""
+        if name == "categories":
+            return "value is not one of the field's categories"
+        return _note(name, self.field.constraints.get(name, True))
 
     def breaks(self, name: str, raw: pa.Array, parsed: columns.Parsed, valid: np.ndarray) -> np.ndarray:
         """Rows of ``valid`` whose value breaks constraint ``name`` (any but required)."""
@@ -150,6 +155,12 @@ class FieldCheck:
         return mask
 
     def _arrow_mask(self, name: str, values: pa.Array, valid: np.ndarray) -> np.ndarray:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from . import columns
+
         if not valid.any():
             return np.zeros(len(valid), bool)
         if name in BOUNDS:
@@ -195,23 +206,38 @@ class FieldCheck:
     # ---------------------------------------------------------------- per cell
 
     def _python_mask(self, name: str, raw: pa.Array, parsed: columns.Parsed, where: np.ndarray) -> np.ndarray:
+        import numpy as np
+
         idx = np.flatnonzero(where)
         bad = np.zeros(len(where), bool)
         if not len(idx):
             return bad
-        check = self._python_check(name)
-        if check is None:
+        breaks = self.value_breaks(name)
+        if breaks is None:
             return bad
         values = self._python_values(raw, parsed, idx)
         for i, v in zip(idx, values):
-            try:
-                bad[i] = not check(v)
-            except Exception:  # incomparable values (e.g. naive and aware datetimes) fail the check
-                bad[i] = True
+            bad[i] = breaks(v)
         return bad
+
+    def value_breaks(self, name: str) -> Callable[[Any], bool] | None:
+        """Whether one typed value breaks constraint ``name`` (any but required); None: nothing to check."""
+        check = self._python_check(name)
+        if check is None:
+            return None
+
+        def breaks(v: Any) -> bool:
+            try:
+                return not check(v)
+            except Exception:  # incomparable values (e.g. naive and aware datetimes) fail the check
+                return True
+
+        return breaks
 
     def _python_values(self, raw: pa.Array, parsed: columns.Parsed, idx: np.ndarray) -> list:
         if self.python_mode and not parsed.is_python:
+            import pyarrow as pa
+
             read = reader(self.field)
             return [read(c) for c in raw.take(pa.array(idx)).to_pylist()]
         return [parsed.python_value(int(i)) for i in idx]
@@ -243,6 +269,8 @@ class FieldCheck:
 
 
 def _only(indices: dict, n: int) -> np.ndarray:
+    import numpy as np
+
     m = np.zeros(n, bool)
     if indices:
         m[list(indices)] = True

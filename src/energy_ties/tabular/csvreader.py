@@ -21,13 +21,14 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.csv as pacsv
+if TYPE_CHECKING:  # imported by the Arrow path only: the rows of a small table are read without them
+    import numpy as np
+    import pyarrow as pa
 
 from ..errors import PackageReadError
+from .arrowcsv import BlockTooSmall, arrow_options, source_error
 from .batch import Batch, Ragged, SourceError, batch_from_rows, number_rows
 from .dialect import Dialect
 from .formats import JSON_LINES, SPREADSHEETS, inline_rows, json_lines_rows, json_rows, spreadsheet_rows, table_format
@@ -50,7 +51,6 @@ MAX_HEADER_BYTES = 16 << 20
 csv.field_size_limit(1 << 30)
 
 
-_ROW_IN_MESSAGE = re.compile(r"Row #(\d+)")
 # what surrogateescape turns undecodable bytes into
 _SURROGATE = re.compile("[\udc80-\udcff]")
 
@@ -73,40 +73,57 @@ class TableReader:
     def batches(self) -> Iterator[Batch]:
         """Yield batches; sets ``labels`` first. Raises SourceError when the table cannot be read on."""
         try:
-            yield from self._batches()
+            rows = self._records(arrow=True)
+            yield from self._arrow_batches() if rows is None else self._python_batches(rows)
         except PackageReadError as exc:  # a file refused by the path policy (not a regular file, a link out)
             raise SourceError("source-error", str(exc)) from None
 
-    def _batches(self) -> Iterator[Batch]:
+    def arrow_reads(self) -> bool:
+        """Whether :meth:`batches` reads the table with Arrow's reader (False also when it cannot be read)."""
+        try:
+            return self._records(arrow=True) is None
+        except (SourceError, PackageReadError):
+            return False
+
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """The data rows as (row number, cells), read in Python whatever the format (the rows the batches
+        hold, without Arrow); sets ``labels`` first. Raises SourceError as :meth:`batches` does."""
+        try:
+            rows = self._records(arrow=False)
+            assert rows is not None
+            yield from self._numbered(rows)
+        except PackageReadError as exc:
+            raise SourceError("source-error", str(exc)) from None
+
+    def _records(self, arrow: bool) -> Iterator[list[str]] | None:
+        """The table's records for the Python path; None when Arrow is to read them (if ``arrow`` allows)."""
         fmt = table_format(self.resource)
         if fmt == "inline":
-            yield from self._python_batches(inline_rows(self.resource))
-            return
+            return inline_rows(self.resource)
         if fmt not in ("", "csv", "tsv", "txt", "json", *JSON_LINES, *SPREADSHEETS):
             raise SourceError("format-error", f"format {fmt!r} is not supported")
         if self._is_empty():
             raise SourceError("source-error", "the source is empty")
         if fmt in SPREADSHEETS:
-            yield from self._python_batches(spreadsheet_rows(self.resource, fmt))
-            return
+            return spreadsheet_rows(self.resource, fmt)
         for source in self._parts():
             kind = compressed(source)
             if kind is not None:
                 name = source.paths[0].name if source.paths else "the inline data"
                 raise SourceError("encoding-error", f"{name} holds {kind}-compressed data, not text", 1)
         if fmt == "json":
-            yield from self._python_batches(json_rows(self.resource))
-        elif fmt in JSON_LINES:
-            yield from self._python_batches(json_lines_rows(self.resource))
-        elif (
-            (len(self.resource.paths) == 1 or isinstance(self.resource.inline, str))
+            return json_rows(self.resource)
+        if fmt in JSON_LINES:
+            return json_lines_rows(self.resource)
+        if (
+            arrow
+            and (len(self.resource.paths) == 1 or isinstance(self.resource.inline, str))
             and self.dialect.arrow_ok
             and is_utf8(self.resource.encoding)
             and not (self.empty_lines_matter and self._has_empty_line())
         ):
-            yield from self._arrow_batches()
-        else:
-            yield from self._python_batches(self._text_rows())
+            return None
+        return self._text_rows()
 
     # -- sources
 
@@ -179,6 +196,10 @@ class TableReader:
 
     # -- header
 
+    def data_width(self) -> int:
+        """Cells per row (once the header is read): see :meth:`_data_width`."""
+        return self._data_width(self.labels or [])
+
     def _data_width(self, labels: list[str]) -> int:
         """Cells per row: the header's; no header, or an empty header line, leaves the schema's fields to decide."""
         if not labels and self.resource.schema is not None:
@@ -198,6 +219,17 @@ class TableReader:
     # -- Python path
 
     def _python_batches(self, rows: Iterator[list[str]]) -> Iterator[Batch]:
+        pending: list[tuple[int, list[str]]] = []
+        for numbered in self._numbered(rows):
+            pending.append(numbered)
+            if len(pending) >= PY_BATCH_ROWS:
+                yield batch_from_rows(pending, self.data_width())
+                pending = []
+        if pending:
+            yield batch_from_rows(pending, self.data_width())
+
+    def _numbered(self, rows: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
+        """The header taken (``labels`` set), then each data row with its number, comment rows left out."""
         d = self.dialect
         rows = iter(rows)
         head: list[list[str]] = []
@@ -214,20 +246,13 @@ class TableReader:
             check_width(r)
         # without a header the labels are empty, as frictionless has them: fields are taken by position
         self.labels = self._take_header(head) if d.header_rows else []
-        width = self._data_width(self.labels)
-        pending: list[tuple[int, list[str]]] = []
         for r in rows:
             number += 1
             if d.comment_rows and number in d.comment_rows:
                 continue
             if d.comment_char and r and r[0].startswith(d.comment_char):
                 continue
-            pending.append((number, r))
-            if len(pending) >= PY_BATCH_ROWS:
-                yield batch_from_rows(pending, width)
-                pending = []
-        if pending:
-            yield batch_from_rows(pending, width)
+            yield number, r
 
     # -- Arrow path
 
@@ -255,6 +280,8 @@ class TableReader:
     def _arrow_batches(self) -> Iterator[Batch]:
         """Arrow's reader; a record larger than a block makes it start again with bigger blocks,
         handing out only the rows not yet handed out (so memory stays bounded by the largest record)."""
+        import pyarrow as pa
+
         block = self.block_bytes
         done = 0  # the last row number already yielded
         while True:
@@ -271,12 +298,16 @@ class TableReader:
                         done = int(batch.rows.max()) if len(batch) else done
                         yield batch
                 return
-            except _BlockTooSmall:
+            except BlockTooSmall:
                 if block >= MAX_BLOCK_BYTES:
                     raise SourceError("source-error", f"a record is larger than {MAX_BLOCK_BYTES} bytes") from None
                 block = min(block * 4, MAX_BLOCK_BYTES)
 
     def _arrow_pass(self, block_bytes: int) -> Iterator[Batch]:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
         d = self.dialect
         self.labels = self._read_header_width() if d.header_rows else []  # no header: see _python_batches
         width = max(self._data_width(self.labels), 1)
@@ -287,7 +318,7 @@ class TableReader:
             bad.append((row.number, row.text))
             return "skip"
 
-        read_opts, parse_opts, convert_opts = _arrow_options(d, names, block_bytes, on_invalid)
+        read_opts, parse_opts, convert_opts = arrow_options(d, names, block_bytes, on_invalid)
         raw = open_bytes(self.resource)
         try:
             try:
@@ -295,7 +326,7 @@ class TableReader:
                     raw, read_options=read_opts, parse_options=parse_opts, convert_options=convert_opts
                 )
             except pa.ArrowInvalid as exc:
-                raise _source_error(exc) from None
+                raise source_error(exc) from None
             next_row = 1  # record number of the next row Arrow hands us
             header_pending = bool(d.header_rows)
             consumed = 0  # how many entries of ``bad`` are already placed
@@ -306,7 +337,7 @@ class TableReader:
                 except StopIteration:
                     break
                 except pa.ArrowInvalid as exc:
-                    raise _source_error(exc) from None
+                    raise source_error(exc) from None
                 if consumed < len(bad):
                     bad_numbers.extend(n for n, _ in bad[consumed:])
                     consumed = len(bad)
@@ -333,6 +364,9 @@ class TableReader:
 
     def _with_ragged(self, columns: list[pa.Array], rows: np.ndarray, ragged: list[tuple[int, str]]) -> Batch:
         """Append the ragged rows (parsed again with Python's csv) to a batch, in row order."""
+        import numpy as np
+        import pyarrow as pa
+
         if not ragged:
             return Batch(columns, rows)
         width = len(columns)
@@ -353,36 +387,3 @@ def check_width(labels: list[str]) -> None:
     """A SourceError for a header of more than MAX_COLUMNS columns."""
     if len(labels) > MAX_COLUMNS:
         raise SourceError("source-error", f"the header has {len(labels)} columns, more than {MAX_COLUMNS}", 1)
-
-
-def _arrow_options(d: Dialect, names: list[str], block_bytes: int, on_invalid: Any) -> tuple:
-    """Arrow's reading options for the dialect: every cell as text, ragged rows handed to ``on_invalid``."""
-    read_opts = pacsv.ReadOptions(use_threads=False, block_size=block_bytes, column_names=names)
-    parse_opts = pacsv.ParseOptions(
-        delimiter=d.delimiter,
-        quote_char=d.quote_char or False,
-        double_quote=d.double_quote,
-        escape_char=d.escape_char or False,
-        newlines_in_values=True,
-        ignore_empty_lines=False,
-        invalid_row_handler=on_invalid,
-    )
-    convert_opts = pacsv.ConvertOptions(
-        column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
-    )
-    return read_opts, parse_opts, convert_opts
-
-
-class _BlockTooSmall(Exception):
-    """A record straddles more than one of Arrow's blocks."""
-
-
-def _source_error(exc: Exception) -> Exception:
-    msg = str(exc)
-    if "straddling" in msg or "block size" in msg:
-        return _BlockTooSmall()
-    m = _ROW_IN_MESSAGE.search(msg)
-    row = int(m.group(1)) if m else None
-    if "UTF8" in msg or "UTF-8" in msg:
-        return SourceError("encoding-error", "the data is not valid UTF-8", row)
-    return SourceError("source-error", f"CSV cannot be parsed: {msg.splitlines()[0]}", row)

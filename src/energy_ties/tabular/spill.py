@@ -12,9 +12,10 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
+if TYPE_CHECKING:  # Arrow is imported when keys are first added: a small package never loads it
+    import pyarrow as pa
 
 from ..files import remove_scratch, scratch_dir
 
@@ -89,6 +90,8 @@ class SpilledKeys:
 
     def append(self, part: pa.Table) -> None:
         """Add a batch; a column whose batches differ in type becomes text (as ``KeyColumns.table`` does)."""
+        import pyarrow as pa
+
         for i in range(self.width):
             t = part.schema.field(i).type
             known = self.types[i]
@@ -123,6 +126,8 @@ def query(store: KeyStore, sql: str, params: list | None = None) -> Iterator[pa.
     cur = store.con.cursor()
     try:
         reader = cur.sql(sql, params=params or None).to_arrow_reader(FETCH_ROWS)
+        import pyarrow as pa
+
         for rb in reader:
             yield pa.Table.from_batches([rb])
     finally:
@@ -141,6 +146,8 @@ def _cast_to(t: pa.DataType) -> Callable[[pa.ChunkedArray], pa.ChunkedArray]:
 
 
 def _text(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    import pyarrow as pa
+
     if pa.types.is_string(col.type):
         return col
     return col.cast(pa.string())

@@ -71,6 +71,18 @@ def _num_reader(f: Field) -> Callable[[str], Any]:
     return read
 
 
+#: Significant digits of a decimal that float64 holds exactly enough to order it as Decimal does.
+MAX_FAST_DIGITS = 15
+
+
+def fits_float(value: Decimal) -> bool:
+    """True when float64 holds the decimal exactly enough to order it like Decimal does."""
+    if not value.is_finite():
+        return value.is_infinite()
+    t = value.normalize().as_tuple()
+    return len(t.digits) <= MAX_FAST_DIGITS and -290 < value.adjusted() < 290
+
+
 def _bool_reader(f: Field) -> Callable[[str], Any]:
     mapping = dict.fromkeys(f.true_values, True)
     mapping.update(dict.fromkeys(f.false_values, False))

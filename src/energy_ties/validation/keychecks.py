@@ -6,14 +6,16 @@ Keys are gathered as typed columns while the table is read (see
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
-import pyarrow.compute as pc
-
-from ..tabular import spill
-from ..tabular.keys import NAN_TOKEN, KeyColumns, all_of, comparable, duplicates, null_safe
+from ..tabular.pykeys import PyKeys, missing_references
 from ..tabular.schema import Schema
+
+if TYPE_CHECKING:  # Arrow is imported where keys are compared with it: a small table's are compared in Python
+    import pyarrow as pa
+
+    from ..tabular.keys import KeyColumns
 from .report import Collector, Error, TableResult
 
 
@@ -72,9 +74,18 @@ def _primary_key(result: TableResult, name: str, collector: Collector) -> None:
             )
 
 
-def _duplicates(keys: KeyColumns, cols: list[str], every: bool) -> Iterator[tuple[int, int]]:
+def _duplicates(keys: KeyColumns | PyKeys, cols: list[str], every: bool) -> Iterator[tuple[int, int]]:
     """(row, first row) of the repeated keys among the rows with every key cell valid (``every``), or with
     at least one; none at all when the keys are strictly increasing."""
+    if isinstance(keys, PyKeys):
+        if keys.kinds() is not None:
+            return iter(keys.duplicates(every))
+        keys = keys.arrow()
+    import pyarrow.compute as pc
+
+    from ..tabular import spill
+    from ..tabular.keys import all_of, duplicates
+
     if keys.increasing:
         return iter(())
     if keys.spilled is not None:
@@ -85,7 +96,16 @@ def _duplicates(keys: KeyColumns, cols: list[str], every: bool) -> Iterator[tupl
     return iter(duplicates(table.filter(kept), cols))
 
 
-def _all_null_rows(keys: KeyColumns, cols: list[str]) -> Iterator[int]:
+def _all_null_rows(keys: KeyColumns | PyKeys, cols: list[str]) -> Iterator[int]:
+    if isinstance(keys, PyKeys):
+        if keys.kinds() is not None:
+            return iter(keys.all_null_rows())
+        keys = keys.arrow()
+    import pyarrow.compute as pc
+
+    from ..tabular import spill
+    from ..tabular.keys import all_of
+
     if keys.increasing:
         return iter(())
     if keys.spilled is not None:
@@ -117,8 +137,8 @@ def _unique_keys(result: TableResult, schema: Schema, name: str, collector: Coll
 
 
 def check_foreign_key(
-    child: KeyColumns,
-    parent: KeyColumns | None,
+    child: KeyColumns | PyKeys,
+    parent: KeyColumns | PyKeys | None,
     fields: tuple[str, ...],
     ref_resource: str,
     ref_fields: tuple[str, ...],
@@ -128,28 +148,47 @@ def check_foreign_key(
 ) -> None:
     """Report child rows whose (not all-null) key is absent from the parent's keys (nulls equal nulls)."""
     cols = [f"k{i}" for i in range(len(fields))]
+    found: Iterable[tuple[int, list]] | None = None
+    if isinstance(child, PyKeys) and (parent is None or isinstance(parent, PyKeys)):
+        found = missing_references(child, parent)
+    if found is None:
+        found = _arrow_missing(
+            child.arrow() if isinstance(child, PyKeys) else child,
+            parent.arrow() if isinstance(parent, PyKeys) else parent,
+            cols,
+        )
+    for row, values in found:
+        shown = ", ".join(str(v) for v in values)
+        collector.add(
+            Error(
+                "foreign-key",
+                name,
+                row,
+                ",".join(fields),
+                f'Row at position "{row}" violates the foreign key: for "{", ".join(fields)}": '
+                f'values "{shown}" not found in the lookup table "{ref_resource}" as '
+                f'"{", ".join(ref_fields)}"',
+                order=order,
+            )
+        )
+
+
+def _arrow_missing(child: KeyColumns, parent: KeyColumns | None, cols: list[str]) -> Iterator[tuple[int, list]]:
+    """(row, key values) of the child rows (not all null) whose key the parent does not hold, by Arrow."""
     spilled = child.spilled is not None or (parent is not None and parent.spilled is not None)
     for missing in (_missing_spilled if spilled else _missing)(child, parent, cols):
-        rows = missing["row"].to_pylist()
         values = [missing[c].to_pylist() for c in cols]
-        for i, row in enumerate(rows):
-            shown = ", ".join(str(v[i]) for v in values)
-            collector.add(
-                Error(
-                    "foreign-key",
-                    name,
-                    row,
-                    ",".join(fields),
-                    f'Row at position "{row}" violates the foreign key: for "{", ".join(fields)}": '
-                    f'values "{shown}" not found in the lookup table "{ref_resource}" as '
-                    f'"{", ".join(ref_fields)}"',
-                    order=order,
-                )
-            )
+        for i, row in enumerate(missing["row"].to_pylist()):
+            yield row, [v[i] for v in values]
 
 
 def _missing(child: KeyColumns, parent: KeyColumns | None, cols: list[str]) -> Iterator[pa.Table]:
     """The child rows (not all null) whose key the parent does not hold, in memory with Arrow."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ..tabular.keys import NAN_TOKEN, all_of, comparable, null_safe
+
     ctable = child.table()
     ctable = ctable.filter(pc.invert(all_of(ctable, cols, pc.is_null)))
     if not ctable.num_rows:
@@ -172,6 +211,11 @@ def _missing(child: KeyColumns, parent: KeyColumns | None, cols: list[str]) -> I
 
 def _missing_spilled(child: KeyColumns, parent: KeyColumns | None, cols: list[str]) -> Iterator[pa.Table]:
     """The same rows, found by DuckDB; the casts between the two sides' types are Arrow's, as in memory."""
+    import pyarrow as pa
+
+    from ..tabular import spill
+    from ..tabular.keys import NAN_TOKEN, comparable, null_safe
+
     ckeys = child.spill()
     store = ckeys.store
     not_null = f"NOT {spill.all_null(cols)}"

@@ -25,7 +25,7 @@ from .integrity import check_integrity
 from .keychecks import check_foreign_key
 from .ordering import order_cell_errors
 from .report import Collector, Report, TableResult, finish
-from .table import check_table
+from .small import SMALL_TABLE_BYTES, check_small_table, is_small
 
 #: Default cap on the number of errors reported (as frictionless).
 LIMIT_ERRORS = 1000
@@ -40,6 +40,7 @@ def validate(
     profile: str = "auto",
     block_bytes: int | None = None,
     key_memory: int = KEY_MEMORY,
+    small_bytes: int = SMALL_TABLE_BYTES,
 ) -> Report:
     """Validate the package at ``path`` (descriptor, folder or zip; the bundled one when None).
 
@@ -48,7 +49,8 @@ def validate(
     folder of source texts handed to them (the energy-ties profile checks
     every evidence span against it). Raises PackageReadError only when the
     package cannot be read at all; everything else is an error in the report. Key columns beyond
-    ``key_memory`` bytes (all tables together) are compared in DuckDB on disk, with the same results.
+    ``key_memory`` bytes (all tables together) are compared in DuckDB on disk, with the same results. Tables of
+    at most ``small_bytes`` are checked in Python, without Arrow (see :mod:`.small`), with the same results.
     """
     if limit_errors < 1:
         raise ValueError("limit_errors must be at least 1")
@@ -57,7 +59,7 @@ def validate(
         checked = ["descriptor"]
         for e in check_package(pkg):
             collector.add(e)
-        rows = _check_tables(pkg, collector, block_bytes, store)
+        rows = _check_tables(pkg, collector, block_bytes, store, small_bytes)
         checked.append("tables")
         for e in check_row_schemas(pkg):
             collector.add(e)
@@ -92,12 +94,22 @@ def _wanted_keys(pkg: Package) -> dict[str, set[tuple[str, ...]]]:
     return wanted
 
 
-def _check_tables(pkg: Package, collector: Collector, block_bytes: int | None, store: KeyStore) -> dict[str, int]:
+def _check_tables(
+    pkg: Package, collector: Collector, block_bytes: int | None, store: KeyStore, small_bytes: int
+) -> dict[str, int]:
     wanted = _wanted_keys(pkg)
     results: dict[str, TableResult] = {}
+    tables = [res for res in pkg.resources if not res.problems and res.is_table]
+    # the Python path saves importing Arrow; once one table needs Arrow, Arrow is quicker for every table
+    python = all(is_small(res, small_bytes) for res in tables)
     for res in pkg.resources:
         if not res.problems and res.is_table:
-            results[res.name] = check_table(res, collector, wanted[res.name], block_bytes, store)
+            if python:
+                results[res.name] = check_small_table(res, collector, wanted[res.name], store)
+            else:
+                from .table import check_table  # Arrow: imported when a table is large
+
+                results[res.name] = check_table(res, collector, wanted[res.name], block_bytes, store)
         check_integrity(res, collector)
     _check_references(pkg, results, collector)
     _order_errors(pkg, results, collector)

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from ..datapackage.findings import PHASE, Error
-from ..tabular.keys import KeyColumns
+
+if TYPE_CHECKING:
+    from ..tabular.keys import KeyColumns
+    from ..tabular.pykeys import PyKeys
 
 __all__ = ["PHASE", "Collector", "Error", "Report", "TableResult", "finish"]
 
@@ -132,7 +135,7 @@ def finish(collector: Collector, resources: list[str]) -> tuple[list[Error], int
 @dataclass
 class TableResult:
     rows: int = 0
-    keys: dict[tuple[str, ...], KeyColumns] = field(default_factory=dict)
+    keys: dict[tuple[str, ...], KeyColumns | PyKeys] = field(default_factory=dict)
     readable: bool = True
     numbers: dict[str, int] = field(default_factory=dict)  # field name -> position in the data
     unique_fields: list[str] = field(default_factory=list)

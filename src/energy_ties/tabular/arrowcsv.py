@@ -1,0 +1,47 @@
+"""What Arrow's CSV reader is told (the dialect as its options) and what its errors mean, for the reader."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .batch import SourceError
+from .dialect import Dialect
+
+_ROW_IN_MESSAGE = re.compile(r"Row #(\d+)")
+
+
+def arrow_options(d: Dialect, names: list[str], block_bytes: int, on_invalid: Any) -> tuple:
+    """Arrow's reading options for the dialect: every cell as text, ragged rows handed to ``on_invalid``."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    read_opts = pacsv.ReadOptions(use_threads=False, block_size=block_bytes, column_names=names)
+    parse_opts = pacsv.ParseOptions(
+        delimiter=d.delimiter,
+        quote_char=d.quote_char or False,
+        double_quote=d.double_quote,
+        escape_char=d.escape_char or False,
+        newlines_in_values=True,
+        ignore_empty_lines=False,
+        invalid_row_handler=on_invalid,
+    )
+    convert_opts = pacsv.ConvertOptions(
+        column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
+    )
+    return read_opts, parse_opts, convert_opts
+
+
+class BlockTooSmall(Exception):
+    """A record straddles more than one of Arrow's blocks."""
+
+
+def source_error(exc: Exception) -> Exception:
+    msg = str(exc)
+    if "straddling" in msg or "block size" in msg:
+        return BlockTooSmall()
+    m = _ROW_IN_MESSAGE.search(msg)
+    row = int(m.group(1)) if m else None
+    if "UTF8" in msg or "UTF-8" in msg:
+        return SourceError("encoding-error", "the data is not valid UTF-8", row)
+    return SourceError("source-error", f"CSV cannot be parsed: {msg.splitlines()[0]}", row)

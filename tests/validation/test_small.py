@@ -1,0 +1,37 @@
+"""A small table checked in Python gets the very report the Arrow path gives.
+
+``validate(small_bytes=N)`` checks tables of at most N bytes in Python (energy_ties.validation.small) and
+the others with Arrow: N = 0 forces the Arrow path, a huge N the Python one. For generated faulty
+packages (typed fields with constraints, cells outside their type and in odd valid forms, blank, short,
+long and duplicate rows, duplicate primary keys, references to a second table, header faults, CRLF and
+byte order marks: helpers/faulty.py) the two reports are equal, error for error and in order.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from energy_ties.validation.small import SMALL_TABLE_BYTES
+from helpers.batches import report
+from helpers.faulty import case, write
+
+#: dialects Arrow's reader does not read (the Arrow path then reads rows in Python too) and the default
+DIALECTS = [None, {"skipInitialSpace": True}, {"commentChar": "#"}]
+ARROW, PYTHON = 0, 1 << 30
+
+
+@settings(max_examples=200)
+@given(generated=case(), dialect=st.sampled_from(DIALECTS))
+def test_a_small_table_gets_the_report_of_the_arrow_path(scratch, generated, dialect):
+    path = write(scratch, *generated, dialect=dialect)
+    arrow = report(path, small_bytes=ARROW)
+    python = report(path, small_bytes=PYTHON)
+    assert python[1] == arrow[1]
+    assert python[0] == arrow[0]
+
+
+def test_the_default_threshold_takes_the_python_path_for_small_tables(tmp_path):
+    path = write(tmp_path, {"fields": [{"name": "a", "type": "integer"}]}, ["a"], [["1"], ["x"]], {"fields": []}, [])
+    assert SMALL_TABLE_BYTES >= 64 << 10
+    assert report(path) == report(path, small_bytes=PYTHON) == report(path, small_bytes=ARROW)
