@@ -30,7 +30,7 @@ from ..tabular.typed import read_typed
 from .model import Diff, MetadataChange, Reason, ResourceDiff, SchemaChange
 from .rows import equal_columns, join, match_rows, row_key
 from .schema import schema_changes
-from .spilled import ROW_MEMORY, Reader, SpilledRows, same_column, spilled_pair
+from .spilled import DUCKDB_MEMORY, ROW_MEMORY, Reader, SpilledRows, same_column, spilled_pair
 
 #: A table's rows: in memory, or in DuckDB past the memory budget.
 Rows: TypeAlias = "pa.Table | SpilledRows"
@@ -55,7 +55,7 @@ def diff_packages(a: Package, b: Package, tolerance: float = 0.0, row_memory: in
     if not isinstance(tolerance, (int, float)) or not math.isfinite(tolerance) or tolerance < 0:
         raise DiffError(f"tolerance must be a finite number, zero or more, not {tolerance!r}")
     try:
-        with KeyStore(row_memory) as store:
+        with KeyStore(row_memory, DUCKDB_MEMORY) as store:
             return _diff(a, b, tolerance, store)
     except DiffError:
         raise
@@ -65,6 +65,12 @@ def diff_packages(a: Package, b: Package, tolerance: float = 0.0, row_memory: in
         raise DiffError(
             f"not enough memory to compare {a.source_label} with {b.source_label}: diff holds up to "
             f"{row_memory / 2**20:g} MiB of their rows, and the changed rows"
+        ) from None
+    except Exception as exc:
+        if type(exc).__module__.split(".")[0] not in ("duckdb", "_duckdb"):
+            raise
+        raise DiffError(  # DuckDB out of memory or disk (its message is many lines: the first says which)
+            f"cannot compare {a.source_label} with {b.source_label} in DuckDB: {str(exc).splitlines()[0]}"
         ) from None
 
 
@@ -130,7 +136,9 @@ def _read_both(old_res: dict[str, Resource], new_res: dict[str, Resource], store
     is held in memory whatever its size."""
     jobs = [("old", n, r) for n, r in old_res.items()] + [("new", n, r) for n, r in new_res.items()]
     reader = Reader(store)
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    # two readers at once where the rows fit the budget; past it, one (each holds its read-ahead, and
+    # DuckDB's writes from two threads at once outgrew a 1 GiB data limit)
+    with ThreadPoolExecutor(max_workers=2 if _file_bytes(jobs) <= store.budget else 1) as pool:
         tables = list(pool.map(lambda job: reader.read(job[2].readable()), jobs))
     out: dict[str, dict[str, pa.Table | SpilledRows]] = {"old": {}, "new": {}}
     for (side, name, _), table in zip(jobs, tables):
@@ -138,6 +146,18 @@ def _read_both(old_res: dict[str, Resource], new_res: dict[str, Resource], store
             table = table.to_table()
         out[side][name] = table
     return out["old"], out["new"]
+
+
+def _file_bytes(jobs: list) -> int:
+    """The size on disk of every table's files (a table's rows in Arrow take about as many bytes)."""
+    total = 0
+    for _, _, res in jobs:
+        for p in res.paths:
+            try:
+                total += p.stat().st_size
+            except OSError:
+                pass  # reading it will say why
+    return total
 
 
 def _metadata(old: dict, new: dict, skip: set[str]) -> list[MetadataChange]:

@@ -24,6 +24,9 @@ from ..tabular.typed import TableSource, empty_table, typed_batches
 
 #: Bytes of typed rows held in memory, both releases together, before a table's rows go to DuckDB.
 ROW_MEMORY = 256 << 20
+#: DuckDB's memory limit for diff: rows are wider than key columns, and the changed rows read back and
+#: their records must fit beside it under a 1 GiB data limit.
+DUCKDB_MEMORY = "128MB"
 
 
 class SpilledRows:
