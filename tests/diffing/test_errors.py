@@ -41,7 +41,7 @@ def test_incompatible_key_types_are_a_clear_error(tmp_path):
 def test_running_out_of_memory_is_a_one_line_error(tmp_path, monkeypatch):
     import pyarrow as pa
 
-    from energy_ties.diffing import compare
+    from energy_ties.diffing import spilled
 
     a = write(tmp_path / "a", {1: {"name": "x", "amount": 1.0, "day": None, "kind": "a"}}, [])
     b = write(tmp_path / "b", {1: {"name": "x", "amount": 1.0, "day": None, "kind": "a"}}, [])
@@ -49,6 +49,6 @@ def test_running_out_of_memory_is_a_one_line_error(tmp_path, monkeypatch):
     def exhausted(*args, **kwargs):
         raise pa.ArrowMemoryError("malloc of size 4194368 failed")
 
-    monkeypatch.setattr(compare, "read_typed", exhausted)
-    with pytest.raises(DiffError, match="^not enough memory to compare .* holds both releases' rows$"):
+    monkeypatch.setattr(spilled, "typed_batches", exhausted)
+    with pytest.raises(DiffError, match="^not enough memory to compare .* holds up to 256 MiB of their rows, and the"):
         diff(a, b)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -24,10 +25,15 @@ import pyarrow as pa
 from ..datapackage.model import Package, Resource
 from ..errors import DiffError, EnergyTiesError
 from ..tabular.schema import Schema
+from ..tabular.spill import KeyStore
 from ..tabular.typed import read_typed
 from .model import Diff, MetadataChange, Reason, ResourceDiff, SchemaChange
 from .rows import equal_columns, join, match_rows, row_key
 from .schema import schema_changes
+from .spilled import DUCKDB_MEMORY, ROW_MEMORY, Reader, SpilledRows, same_column, spilled_pair
+
+#: A table's rows: in memory, or in DuckDB past the memory budget.
+Rows: TypeAlias = "pa.Table | SpilledRows"
 
 #: Resource properties that only say where or how the bytes are stored: with identical rows, no change.
 STORAGE = {"path", "format", "mediatype", "encoding", "bytes", "hash", "dialect", "compression", "scheme"}
@@ -38,27 +44,37 @@ def read_rows(pkg: Package) -> dict[str, pa.Table]:
     return {r.name: read_typed(r.readable(), strict=False) for r in pkg.resources if r.schema is not None}
 
 
-def diff_packages(a: Package, b: Package, tolerance: float = 0.0) -> Diff:
+def diff_packages(a: Package, b: Package, tolerance: float = 0.0, row_memory: int = ROW_MEMORY) -> Diff:
     """Compare two open packages; every EnergyTiesError comes out as a DiffError.
 
     ``tolerance`` is an absolute tolerance for numbers: values closer than it are equal; it must be a
     finite number, zero or more (a negative or NaN tolerance would make every number differ from itself).
+    Past ``row_memory`` bytes of rows held (both packages together), the rest go to DuckDB on disk and are
+    matched there, with the same diff.
     """
     if not isinstance(tolerance, (int, float)) or not math.isfinite(tolerance) or tolerance < 0:
         raise DiffError(f"tolerance must be a finite number, zero or more, not {tolerance!r}")
     try:
-        return _diff(a, b, tolerance)
+        with KeyStore(row_memory, DUCKDB_MEMORY) as store:
+            return _diff(a, b, tolerance, store)
     except DiffError:
         raise
     except EnergyTiesError as exc:
         raise DiffError(str(exc)) from None
     except (MemoryError, pa.ArrowMemoryError):  # both releases' rows are held in memory: say so, in one line
         raise DiffError(
-            f"not enough memory to compare {a.source_label} with {b.source_label}: diff holds both releases' rows"
+            f"not enough memory to compare {a.source_label} with {b.source_label}: diff holds up to "
+            f"{row_memory / 2**20:g} MiB of their rows, and the changed rows"
+        ) from None
+    except Exception as exc:
+        if type(exc).__module__.split(".")[0] not in ("duckdb", "_duckdb"):
+            raise
+        raise DiffError(  # DuckDB out of memory or disk (its message is many lines: the first says which)
+            f"cannot compare {a.source_label} with {b.source_label} in DuckDB: {str(exc).splitlines()[0]}"
         ) from None
 
 
-def _diff(a: Package, b: Package, tolerance: float) -> Diff:
+def _diff(a: Package, b: Package, tolerance: float, store: KeyStore) -> Diff:
     reasons: list[Reason] = []
     metadata = _metadata(a.descriptor, b.descriptor, skip={"resources", "version"})
     for m in metadata:
@@ -68,7 +84,7 @@ def _diff(a: Package, b: Package, tolerance: float) -> Diff:
             reasons.append(Reason("patch", "metadata-changed", detail=f"package {m.property} {m.change}"))
     old_res = {r.name: r for r in a.resources if r.schema is not None}
     new_res = {r.name: r for r in b.resources if r.schema is not None}
-    old_rows, new_rows = _read_both(old_res, new_res)
+    old_rows, new_rows = _read_both(old_res, new_res, store)
     renamed = _renamed_resources(old_res, new_res, old_rows, new_rows)
     out: dict[str, ResourceDiff] = {}
     for name, res in old_res.items():
@@ -114,17 +130,34 @@ def _renamed_resources(
     return renamed
 
 
-def _read_both(
-    old_res: dict[str, Resource], new_res: dict[str, Resource]
-) -> tuple[dict[str, pa.Table], dict[str, pa.Table]]:
-    """Read every table of both packages, two at a time: Arrow's reading and compute release the GIL."""
+def _read_both(old_res: dict[str, Resource], new_res: dict[str, Resource], store: KeyStore) -> tuple[dict, dict]:
+    """Read every table of both packages, two at a time (Arrow's reading and compute release the GIL), in
+    memory up to the store's budget and in DuckDB past it; a table on one side only is all changes, so it
+    is held in memory whatever its size."""
     jobs = [("old", n, r) for n, r in old_res.items()] + [("new", n, r) for n, r in new_res.items()]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        tables = list(pool.map(lambda job: read_typed(job[2].readable(), strict=False), jobs))
-    out: dict[str, dict[str, pa.Table]] = {"old": {}, "new": {}}
+    reader = Reader(store)
+    # two readers at once where the rows fit the budget; past it, one (each holds its read-ahead, and
+    # DuckDB's writes from two threads at once outgrew a 1 GiB data limit)
+    with ThreadPoolExecutor(max_workers=2 if _file_bytes(jobs) <= store.budget else 1) as pool:
+        tables = list(pool.map(lambda job: reader.read(job[2].readable()), jobs))
+    out: dict[str, dict[str, pa.Table | SpilledRows]] = {"old": {}, "new": {}}
     for (side, name, _), table in zip(jobs, tables):
+        if isinstance(table, SpilledRows) and not (name in old_res and name in new_res):
+            table = table.to_table()
         out[side][name] = table
     return out["old"], out["new"]
+
+
+def _file_bytes(jobs: list) -> int:
+    """The size on disk of every table's files (a table's rows in Arrow take about as many bytes)."""
+    total = 0
+    for _, _, res in jobs:
+        for p in res.paths:
+            try:
+                total += p.stat().st_size
+            except OSError:
+                pass  # reading it will say why
+    return total
 
 
 def _metadata(old: dict, new: dict, skip: set[str]) -> list[MetadataChange]:
@@ -164,7 +197,7 @@ def _sortable(t: pa.DataType) -> bool:
 
 
 def _resource(
-    name: str, old: Resource, new: Resource, a: pa.Table, b: pa.Table, tolerance: float, reasons: list[Reason]
+    name: str, old: Resource, new: Resource, a: Rows, b: Rows, tolerance: float, reasons: list[Reason]
 ) -> ResourceDiff:
     assert old.schema is not None and new.schema is not None  # only tabular resources are compared
     rd = ResourceDiff(name, "unchanged", new_schema=new.schema_descriptor)
@@ -224,7 +257,7 @@ def _n(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _field_renames(old: Schema, new: Schema, a: pa.Table, b: pa.Table, key: list[str], tolerance: float) -> dict:
+def _field_renames(old: Schema, new: Schema, a: Rows, b: Rows, key: list[str], tolerance: float) -> dict:
     """Removed fields whose values reappear, unchanged and with the same type, under an added field's name."""
     removed = [f for f in old.fields if f.name not in new.names]
     added = [f for f in new.fields if f.name not in old.names]
@@ -234,6 +267,11 @@ def _field_renames(old: Schema, new: Schema, a: pa.Table, b: pa.Table, key: list
     for fo in removed:
         for fn in added:
             if fn.name in out.values() or fo.type != fn.type or fo.format != fn.format:
+                continue
+            if isinstance(a, SpilledRows) or isinstance(b, SpilledRows):
+                if same_column(*spilled_pair(a, b), key, fo.name, fn.name, lambda x, y: equal_columns(x, y, tolerance)):
+                    out[fo.name] = fn.name
+                    break
                 continue
             if key:
                 try:

@@ -17,7 +17,9 @@ import pyarrow.compute as pc
 from ..errors import DiffError
 from ..tabular.keys import increasing, null_safe
 from ..tabular.schema import Schema
+from . import spilled
 from .model import ResourceDiff, RowChange
+from .spilled import SpilledRows, spilled_pair
 
 #: Matched rows compared at a time (their values are copied side by side for the comparison).
 COMPARE_ROWS = 1 << 18
@@ -92,14 +94,17 @@ def equal_columns(x: pa.ChunkedArray, y: pa.ChunkedArray, tolerance: float) -> n
 
 def match_rows(
     rd: ResourceDiff,
-    a: pa.Table,
-    b: pa.Table,
+    a: pa.Table | SpilledRows,
+    b: pa.Table | SpilledRows,
     key: list[str],
     renames: dict[str, str],
     tolerance: float,
     fields: list[str],
 ) -> None:
     """Rows removed, added and modified, matched on ``key``; ``fields`` are the new schema's, in order."""
+    if isinstance(a, SpilledRows) or isinstance(b, SpilledRows):
+        _match_spilled(rd, *spilled_pair(a, b), key, renames, tolerance, fields)
+        return
     if not key:
         _rows_by_identity(rd, a, b, renames)
         return
@@ -114,6 +119,34 @@ def match_rows(
     for start in range(0, len(po), COMPARE_ROWS):  # a slice at a time: matched rows are never all copied
         at = slice(start, start + COMPARE_ROWS)
         rd.modified += _modified(a.take(po[at]), b.take(pn[at]), key, renames, tolerance, fields)
+
+
+def _match_spilled(
+    rd: ResourceDiff,
+    a: SpilledRows,
+    b: SpilledRows,
+    key: list[str],
+    renames: dict[str, str],
+    tolerance: float,
+    fields: list[str],
+) -> None:
+    """match_rows with the rows in DuckDB: it finds the rows removed, added and perhaps modified; the
+    records are made from those rows by the in-memory path's code."""
+    if not key:
+        found = spilled.by_identity(a, b, renames)
+        if found is None:  # other fields or types on each side: every row is a change, or a cast is needed
+            _rows_by_identity(rd, a.to_table(), b.to_table(), renames)
+        else:
+            rd.removed, rd.added = found
+        return
+    spilled.check_unique(a, key, "old", rd.name)
+    spilled.check_unique(b, key, "new", rd.name)
+    pairs = spilled.key_pairs(a, b, key)
+    rd.removed = spilled.unmatched(a, b, spilled.on(pairs))
+    rd.added = spilled.unmatched(b, a, spilled.on([(j, i) for i, j in pairs]))
+    where = spilled.maybe_changed(a, b, key, renames, fields)
+    for olds, news in spilled.matched_pairs(a, b, spilled.on(pairs), where):
+        rd.modified += _modified(olds, news, key, renames, tolerance, fields)
 
 
 def _modified(

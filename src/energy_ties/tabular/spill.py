@@ -48,6 +48,7 @@ class KeyStore:
         if self._con is None:
             import duckdb
 
+            _fewer_malloc_arenas()
             self._dir = scratch_dir("energy-ties-keys-")
             self._con = duckdb.connect(
                 str(self._dir / "keys.duckdb"),
@@ -58,6 +59,7 @@ class KeyStore:
                     "threads": 2,
                 },
             )
+            self._con.execute("SET enable_progress_bar = false")  # it would draw on the terminal beside a report
         return self._con
 
     def name(self) -> str:
@@ -119,6 +121,17 @@ class SpilledKeys:
     def batches(self, sql: str, params: list | None = None) -> Iterator[pa.Table]:
         """The result of ``sql`` ({t} stands for this table) in batches."""
         return query(self.store, sql.format(t=self.table), params)
+
+
+def _fewer_malloc_arenas() -> None:
+    """At most two glibc malloc arenas from now on: each thread (readers, DuckDB's, Arrow's) would take one,
+    and the memory they keep counts against a data limit; elsewhere than glibc, nothing."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).mallopt(-8, 2)  # M_ARENA_MAX
+    except (OSError, AttributeError):
+        pass
 
 
 def query(store: KeyStore, sql: str, params: list | None = None) -> Iterator[pa.Table]:

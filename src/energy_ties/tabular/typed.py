@@ -11,6 +11,7 @@ compare equal.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -104,6 +105,22 @@ def arrow_column(
 
 def read_typed(resource: TableSource, strict: bool = True) -> pa.Table:
     """One tabular resource as a typed Arrow table, in the schema's field order (see arrow_column)."""
+    parts = list(typed_batches(resource, strict))
+    if not parts:
+        return empty_table(resource)
+    if len(parts) == 1:
+        return parts[0]
+    return pa.concat_tables(parts, promote_options="permissive")
+
+
+def empty_table(resource: TableSource) -> pa.Table:
+    """The typed table of a resource without rows."""
+    assert resource.schema is not None
+    return pa.table({f.name: pa.array([], _empty_type(f)) for f in resource.schema.fields})
+
+
+def typed_batches(resource: TableSource, strict: bool = True) -> Iterator[pa.Table]:
+    """The typed table of a resource batch by batch (diff spills them to disk past its memory budget)."""
     if resource.schema is None:
         raise PackageReadError(f"resource {resource.name!r}: has no Table Schema, so it cannot be read as a table")
     label = resource.label
@@ -114,7 +131,6 @@ def read_typed(resource: TableSource, strict: bool = True) -> pa.Table:
     reader = TableReader(resource)
     controls = [_controlled(f) for f in schema.fields]
     positions: list[int] | None = None  # of the fields in the data, known once the header is read
-    parts: list[pa.Table] = []
     try:
         for batch in reader.batches():
             if batch.ragged:
@@ -128,17 +144,12 @@ def read_typed(resource: TableSource, strict: bool = True) -> pa.Table:
                 arrow_column(batch.columns[pos], f, label, batch.rows, strict, control)
                 for f, pos, control in zip(schema.fields, positions, controls)
             ]
-            parts.append(pa.table(columns, names=schema.field_names))
+            yield pa.table(columns, names=schema.field_names)
     except SourceError as exc:
         where = f", row {exc.row}" if exc.row else ""
         raise PackageReadError(f"{label}{where}: {exc}") from None
     if reader.labels is not None:
         _positions(reader.labels, schema.field_names, label)
-    if not parts:
-        return pa.table({f.name: pa.array([], _empty_type(f)) for f in schema.fields})
-    if len(parts) == 1:
-        return parts[0]
-    return pa.concat_tables(parts, promote_options="permissive")
 
 
 def _empty_type(f: Field) -> pa.DataType:
