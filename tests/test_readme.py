@@ -65,12 +65,15 @@ def test_the_ci_section_is_a_workflow_whose_references_exist():
     assert [s["uses"].split("@")[0] for s in steps] == ["actions/checkout", "energy-ties/energy-ties"]
     assert (ROOT / "action.yml").is_file()
     ref = steps[1]["uses"].split("@")[1]
-    if ref == "main":  # until a library release holds the action
-        return
+    assert re.fullmatch(r"[0-9a-f]{40}", ref), f"{ref}: pin the action to a commit, not a branch"
     if not (ROOT / ".git").exists():
         pytest.skip("not a git checkout: the pinned commit cannot be looked up")
     found = subprocess.run(["git", "-C", ROOT, "cat-file", "-e", f"{ref}:action.yml"], capture_output=True)
     assert found.returncode == 0, f"{ref} is not a commit of this repository holding action.yml"
+    shown = subprocess.run(["git", "-C", ROOT, "show", f"{ref}:pyproject.toml"], capture_output=True, text=True)
+    version = re.search(r'^version = "([^"]+)"', shown.stdout, re.M).group(1)
+    assert re.fullmatch(r"\d+\.\d+\.\d+", version), f"{ref} is not a library release (version {version})"
+    assert f"## [{version}]" in (ROOT / "CHANGELOG-library.md").read_text(), version
 
 
 def test_every_pin_a_user_copies_exists():
