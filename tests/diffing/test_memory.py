@@ -78,3 +78,27 @@ def test_rows_in_duckdb_under_a_data_limit_give_the_in_memory_diff(tmp_path):
     assert child.stdout == expected.to_json() + "\n" + expected.to_text()
     rows = expected.resources["items"].rows
     assert rows["added"] == ROWS // 100 and 0 < rows["removed"] and 0 < rows["modified"]
+
+
+def test_out_of_memory_is_one_line_with_exit_2_never_a_traceback(tmp_path):
+    """Under limits too small for the pair, the command says so in one line (exit 2) and writes nothing on
+    stdout; where it fits, the output is the full diff. Known gap, left out here: at some limits (200 MiB for
+    this pair) Arrow's C++ aborts the process (ValueOrDie on a failed malloc), which Python cannot catch."""
+    old, new = _pair(tmp_path)
+    with open_package(old) as a, open_package(new) as b:
+        expected = diff_packages(a, b).to_json()
+    for mib in (250, 300, 400):
+        limit = mib << 20
+        child = subprocess.run(
+            [sys.executable, "-m", "energy_ties", "diff", old, new, "--format", "json"],
+            capture_output=True,
+            text=True,
+            preexec_fn=lambda limit=limit: resource.setrlimit(resource.RLIMIT_DATA, (limit, limit)),
+            timeout=600,
+        )
+        if child.returncode == 0:
+            assert child.stdout == expected + "\n", mib
+            continue
+        assert child.returncode == 2, (mib, child.stderr[-2000:])
+        assert child.stdout == "" and child.stderr.count("\n") == 1, (mib, child.stderr[-2000:])
+        assert child.stderr.startswith("energy-ties diff: error: ") and "memory" in child.stderr, mib

@@ -21,7 +21,6 @@ from typing import Any
 from ..errors import EnergyTiesError, printable
 from .analyst import add_commands as _analyst_commands
 from .commands import cmd_docs, cmd_info, cmd_schemas, cmd_site, cmd_validate, cmd_verify_evidence
-from .output import err
 from .releasing import cmd_build_release, cmd_cache, cmd_check_release, cmd_diff, cmd_download, cmd_versions
 
 
@@ -298,6 +297,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 _WITHOUT_PANDAS = {"validate", "diff", "check-release", "info", "verify-evidence", "schemas", "docs"}
 
 
+def _say(line: str) -> None:
+    """One line on stderr, written plainly: an error must reach the user even when memory has run out (rich,
+    imported on first use, may then fail to import) and must not be reflowed or given emoji."""
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
 def _run(args: argparse.Namespace) -> int:
     try:
         with _terminate_unwinds():
@@ -307,20 +316,26 @@ def _run(args: argparse.Namespace) -> int:
                 without_pandas_when_imported()
             return args.func(args)
     except EnergyTiesError as exc:
-        err.print(f"energy-ties {args.command}: error: {exc}", markup=False)
+        _say(f"energy-ties {args.command}: error: {exc}")
         return exc.exit_code
     except KeyboardInterrupt:
-        err.print("energy-ties: interrupted")
+        _say("energy-ties: interrupted")
         return 130
     except Terminated:
-        err.print("energy-ties: terminated")
+        _say("energy-ties: terminated")
         return 128 + signal.SIGTERM
     except BrokenPipeError:
         return 0
+    except MemoryError:  # the machine's or the process's limit, not a bug: the input cannot be read here
+        _say(
+            f"energy-ties {args.command}: error: out of memory (the data limit of this process or machine); "
+            "run it with more memory"
+        )
+        return 2
     except Exception as exc:  # a bug, not bad input: say so in one line unless debugging
         if os.environ.get("ENERGY_TIES_DEBUG"):
             raise
-        err.print(
+        _say(
             f"energy-ties {args.command}: internal error: {type(exc).__name__}: {printable(str(exc))} "
             "(set ENERGY_TIES_DEBUG=1 for a traceback, and please report it)"
         )

@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from ..errors import DiffError
 from ..tabular.keys import null_safe
-from ..tabular.spill import FETCH_ROWS, KeyStore, convert, query
+from ..tabular.spill import FETCH_ROWS, KeyStore, batches, convert, query
 from ..tabular.typed import TableSource, empty_table, typed_batches
 
 #: Bytes of typed rows held in memory, both releases together, before a table's rows go to DuckDB.
@@ -119,8 +119,7 @@ class SpilledRows:
 
 def fetch(store: KeyStore, sql: str) -> Iterator[pa.Table]:
     """The result of ``sql`` in batches, on the connection the in-memory tables are registered with."""
-    for rb in store.con.sql(sql).to_arrow_reader(FETCH_ROWS):
-        yield pa.Table.from_batches([rb])
+    yield from batches(store.con.sql(sql).to_arrow_reader(FETCH_ROWS))
 
 
 def registered(table: pa.Table, store: KeyStore) -> SpilledRows:

@@ -134,15 +134,25 @@ def _fewer_malloc_arenas() -> None:
         pass
 
 
+def batches(reader: Any) -> Iterator[pa.Table]:
+    """The batches of a DuckDB result's Arrow reader; DuckDB out of memory (an OSError from Arrow) is a
+    MemoryError, as Python's own is: the limit of the machine or process, not a bug."""
+    import pyarrow as pa
+
+    try:
+        for rb in reader:
+            yield pa.Table.from_batches([rb])
+    except OSError as exc:
+        if "out of memory" in str(exc).lower():
+            raise MemoryError(str(exc).splitlines()[0]) from None
+        raise
+
+
 def query(store: KeyStore, sql: str, params: list | None = None) -> Iterator[pa.Table]:
     """The result of ``sql`` in batches, read on a cursor of its own (so that other statements may run)."""
     cur = store.con.cursor()
     try:
-        reader = cur.sql(sql, params=params or None).to_arrow_reader(FETCH_ROWS)
-        import pyarrow as pa
-
-        for rb in reader:
-            yield pa.Table.from_batches([rb])
+        yield from batches(cur.sql(sql, params=params or None).to_arrow_reader(FETCH_ROWS))
     finally:
         cur.close()
 
