@@ -22,9 +22,15 @@ import json
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources as importlib_resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
+from .quickcheck import accepts
+
+if TYPE_CHECKING:
+    import jsonschema
+
+# jsonschema is imported where a validator is made, not here: a valid part is accepted by the compiled
+# profiles of .quickcheck, and a small valid package is then validated without importing jsonschema at all.
 
 V2 = "https://datapackage.org/profiles/2.0/"
 PROFILE_NAMES = ("datapackage", "dataresource", "tableschema", "tabledialect")
@@ -94,6 +100,7 @@ def patched_profile(name: str) -> dict:
 
 def _format_checker() -> jsonschema.FormatChecker:
     """Only the formats of CHECKED_FORMATS, each with its own check (jsonschema skips what it cannot check)."""
+    import jsonschema
     from rfc3339_validator import validate_rfc3339
 
     checker = jsonschema.FormatChecker(formats=())
@@ -113,7 +120,7 @@ def _field_alternatives() -> dict[str | None, dict]:
     return out
 
 
-def _part(kind: str) -> dict:
+def part_schema(kind: str) -> dict:
     """The profile of one part, with the parts inside it reduced to their JSON types (checked on their own)."""
     if kind == "package":
         schema = json.loads(json.dumps(patched_profile("datapackage")))
@@ -136,6 +143,11 @@ def _part(kind: str) -> dict:
     raise ValueError(f"no profile for {kind!r}")
 
 
+def part_kinds() -> tuple[str, ...]:
+    """Every part :func:`part_schema` knows, fields by type (``field:`` a field without one)."""
+    return ("package", "resource", "schema", "dialect", *(f"field:{t}" for t in sorted(field_types())), "field:")
+
+
 def field_types() -> set[str]:
     """The field types the profiles (with the v2 `list`) know."""
     return {t for t in _field_alternatives() if t is not None}
@@ -145,13 +157,17 @@ def field_types() -> set[str]:
 def part_validator(kind: str) -> jsonschema.protocols.Validator:
     """A validator of one part: ``package``, ``resource``, ``schema``, ``dialect`` or ``field:TYPE``
     (``field:`` for a field without type)."""
-    schema = _part(kind)
+    import jsonschema
+
+    schema = part_schema(kind)
     cls = jsonschema.validators.validator_for(patched_profile("datapackage"))
     return cls(schema, format_checker=_format_checker())
 
 
 @cache
 def _validator(name: str) -> jsonschema.protocols.Validator:
+    import jsonschema
+
     schema = patched_profile(name)
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema, format_checker=_format_checker())
@@ -168,7 +184,9 @@ def clip(text: str, limit: int = 200) -> str:
 
 def best_match(err: jsonschema.ValidationError) -> jsonschema.ValidationError:
     """The most telling of an error and the errors of its alternatives (``oneOf``, ``anyOf``)."""
-    return jsonschema.exceptions.best_match([err]) if err.context else err
+    from jsonschema.exceptions import best_match as best
+
+    return best([err]) if err.context else err
 
 
 def profile_message(err: jsonschema.ValidationError) -> str:
@@ -188,5 +206,8 @@ def profile_errors(name: str, instance: Any) -> Iterator[jsonschema.ValidationEr
 
 
 def part_errors(kind: str, instance: Any) -> list[jsonschema.ValidationError]:
-    """Errors of one part against its own profile (see part_validator)."""
+    """Errors of one part against its own profile (see part_validator); a part the compiled profile accepts
+    has none, and jsonschema is asked only about the others."""
+    if accepts(kind, instance):
+        return []
     return sorted_errors(part_validator(kind), instance)

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
-import jsonschema
-from referencing import Resource
-from referencing.jsonschema import DRAFT7
+from typing import TYPE_CHECKING
 
 from ..datapackage.findings import Error
 from ..datapackage.jsonio import read_json
@@ -23,6 +20,9 @@ from ..tabular import jsonschemas
 from ..tabular.jsonschemas import References, SchemaProblem
 
 #: Where the package schema sits in the package, relative to the descriptor.
+if TYPE_CHECKING:
+    import jsonschema
+
 PACKAGE_SCHEMA = "schemas/energy-ties-package.json"
 
 
@@ -54,6 +54,9 @@ def check_package_schema(pkg: Package) -> list[Error]:
 def package_validator(schema: dict, root: Path | None = None) -> jsonschema.protocols.Validator:
     """A validator for our package schema, resolving the official profile it builds on offline; any other
     reference only inside the package ``root`` (see :mod:`energy_ties.tabular.jsonschemas`)."""
+    from referencing import Resource  # here, not above: a package of someone else never needs jsonschema
+    from referencing.jsonschema import DRAFT7
+
     known = [
         (V2 + f"{name}.json", Resource.from_contents(patched_profile(name), default_specification=DRAFT7))
         for name in PROFILE_NAMES

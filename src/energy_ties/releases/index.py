@@ -6,13 +6,14 @@ import json
 import os
 from importlib import resources as importlib_resources
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from ..datapackage.jsonio import read_json
 from ..errors import ReleaseError
 from .semver import version_key
+
+if TYPE_CHECKING:
+    import jsonschema
 
 RELEASES = "releases"
 INDEX = "index.json"
@@ -25,6 +26,8 @@ def archive_name(name: str, version: str) -> str:
 
 def _index_validator() -> jsonschema.Draft202012Validator:
     """The validator of the release index's JSON Schema (shipped with the library), read and built once."""
+    import jsonschema  # here: validating a package reads no release index
+
     text = (importlib_resources.files("energy_ties") / "schemas" / INDEX_SCHEMA).read_text(encoding="utf-8")
     return jsonschema.Draft202012Validator(json.loads(text))
 
