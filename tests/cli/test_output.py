@@ -40,3 +40,18 @@ def test_on_a_terminal_tables_are_drawn(monkeypatch):
         assert output.out.is_terminal
         output.print_table("t", ["a", "b"], [["1", "2"]])
     assert "a\tb" not in screen.getvalue() and "┃" in screen.getvalue() and "1" in screen.getvalue()
+
+
+def test_piped_output_is_plain_text_written_without_rich():
+    """A pipe gets the text as it is (an emoji code stays a code), and rich is not imported for it."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from energy_ties.cli.output import out, err; out.print('a :thumbs_up: b'); err.print('e');"
+        "print('rich' in sys.modules)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout == "a :thumbs_up: b\nFalse\n" and done.stderr == "e\n"

@@ -326,20 +326,43 @@ def _run(args: argparse.Namespace) -> int:
         return 128 + signal.SIGTERM
     except BrokenPipeError:
         return 0
-    except MemoryError:  # the machine's or the process's limit, not a bug: the input cannot be read here
+    except Exception as exc:
+        if not _out_of_memory(exc):
+            return _internal_error(args.command, exc)
         _say(
             f"energy-ties {args.command}: error: out of memory (the data limit of this process or machine); "
             "run it with more memory"
         )
         return 2
-    except Exception as exc:  # a bug, not bad input: say so in one line unless debugging
-        if os.environ.get("ENERGY_TIES_DEBUG"):
-            raise
-        _say(
-            f"energy-ties {args.command}: internal error: {type(exc).__name__}: {printable(str(exc))} "
-            "(set ENERGY_TIES_DEBUG=1 for a traceback, and please report it)"
-        )
-        return 70
+
+
+#: How running out of memory shows when it is not a MemoryError: a thread whose stack cannot be mapped
+#: (Python's, or Arrow's), a library whose segments cannot be mapped, CPython's compiler failing silently.
+_MEMORY_SIGNS = (
+    (RuntimeError, "can't start new thread"),
+    (ImportError, "failed to map segment from shared object"),
+    (SystemError, "returned NULL without setting an exception"),
+    (Exception, "Failed to launch worker thread"),
+)
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """Whether ``exc`` is the machine's or the process's memory limit (not a bug: the input cannot be read
+    here)."""
+    if isinstance(exc, MemoryError):
+        return True
+    return any(isinstance(exc, kind) and sign in str(exc) for kind, sign in _MEMORY_SIGNS)
+
+
+def _internal_error(command: str, exc: Exception) -> int:
+    """A bug, not bad input: said in one line (exit 70) unless debugging."""
+    if os.environ.get("ENERGY_TIES_DEBUG"):
+        raise exc
+    _say(
+        f"energy-ties {command}: internal error: {type(exc).__name__}: {printable(str(exc))} "
+        "(set ENERGY_TIES_DEBUG=1 for a traceback, and please report it)"
+    )
+    return 70
 
 
 if __name__ == "__main__":

@@ -2,24 +2,57 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
 
 from ..errors import printable
 
 
 class _Console:
-    """A rich Console made on first use: importing rich is a tenth of the start-up of a small validation."""
+    """Plain lines when the stream is not a terminal, a rich Console made on first use when it is.
 
-    def __init__(self, **options: Any):
+    Importing rich is a tenth of the start-up of a small validation, and piped output (CI, scripts) is
+    plain text anyway; written plainly it is also never re-read as emoji codes such as ``:flag:``.
+    """
+
+    _FORCING = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
+
+    def __init__(self, stderr: bool = False, **options: Any):
+        self._stderr = stderr
         self._options = options
         self._console: Any = None
 
-    def __getattr__(self, name: str) -> Any:
+    @property
+    def _stream(self) -> Any:
+        return sys.stderr if self._stderr else sys.stdout
+
+    def _plain(self) -> bool:
+        """Whether rich would see no terminal here (the checks rich makes, without importing it)."""
+        if any(os.environ.get(name) for name in self._FORCING):
+            return False
+        isatty = getattr(self._stream, "isatty", None)
+        return not (isatty and isatty())
+
+    @property
+    def is_terminal(self) -> bool:
+        return False if self._plain() else self._rich().is_terminal
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        if self._plain() and all(isinstance(o, str) for o in objects):
+            self._stream.write(" ".join(objects) + "\n")
+        else:
+            self._rich().print(*objects, **options)
+
+    def _rich(self) -> Any:
         if self._console is None:
             from rich.console import Console
 
-            self._console = Console(**self._options)
-        return getattr(self._console, name)
+            self._console = Console(stderr=self._stderr, **self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._rich(), name)
 
 
 out: Any = _Console(highlight=False, soft_wrap=True, markup=False)

@@ -180,7 +180,7 @@ class TableReader:
             for cells in csv.reader(header_bounded(text, budget, MAX_HEADER_BYTES), **self.dialect.python()):
                 row += 1
                 budget[1] -= 1
-                if utf8 and any(_SURROGATE.search(c) for c in cells):
+                if utf8 and _SURROGATE.search("".join(cells)):  # one search a row, not one a cell
                     raise SourceError("encoding-error", "the data is not valid UTF-8", row)
                 yield cells
         except UnicodeDecodeError as exc:

@@ -115,8 +115,17 @@ def _isoparse(text: str) -> Any:
     return parser.isoparse(text)
 
 
+def iso_date(cell: str) -> dt.date:
+    """``strptime(cell, "%Y-%m-%d").date()``, a tenth of its cost on the usual ``YYYY-MM-DD`` cells of ASCII
+    digits; other shapes (``2024-1-5``, other scripts' digits) go to strptime itself."""
+    digits = cell[:4] + cell[5:7] + cell[8:]
+    if len(cell) == 10 and cell[4] == "-" == cell[7] and digits.isascii() and digits.isdigit():
+        return dt.date(int(cell[:4]), int(cell[5:7]), int(cell[8:]))
+    return dt.datetime.strptime(cell, "%Y-%m-%d").date()
+
+
 def _date_reader(f: Field) -> Callable[[str], Any]:
-    return _temporal_reader(f, lambda c: dt.datetime.strptime(c, "%Y-%m-%d").date(), lambda v: v.date())
+    return _temporal_reader(f, iso_date, lambda v: v.date())
 
 
 def _datetime_reader(f: Field) -> Callable[[str], Any]:
