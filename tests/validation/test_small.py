@@ -12,7 +12,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from energy_ties.validation.small import SMALL_TABLE_BYTES
+from energy_ties.datapackage.opening import open_package
+from energy_ties.validation.small import SMALL_TABLE_BYTES, all_small, is_small
+from helpers import write_package
 from helpers.batches import report
 from helpers.faulty import case, write
 
@@ -35,3 +37,16 @@ def test_the_default_threshold_takes_the_python_path_for_small_tables(tmp_path):
     path = write(tmp_path, {"fields": [{"name": "a", "type": "integer"}]}, ["a"], [["1"], ["x"]], {"fields": []}, [])
     assert SMALL_TABLE_BYTES >= 64 << 10
     assert report(path) == report(path, small_bytes=PYTHON) == report(path, small_bytes=ARROW)
+
+
+def test_the_threshold_counts_the_tables_together(tmp_path):
+    """Python's time grows with the bytes of all the tables, Arrow's start-up is paid once: two tables that
+    each fit but together do not take the Arrow path."""
+    rows = "a\n" + "".join(f"{i}\n" for i in range(1000))
+    schema = {"fields": [{"name": "a", "type": "integer"}]}
+    path = write_package(tmp_path, {"t": (schema, rows), "u": (schema, rows)})
+    size = len(rows.encode())
+    with open_package(path) as pkg:
+        tables = [r for r in pkg.resources if r.is_table]
+        assert all(is_small(r, size) for r in tables)
+        assert all_small(tables, 2 * size) and not all_small(tables, 2 * size - 1)

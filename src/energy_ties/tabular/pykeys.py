@@ -14,6 +14,7 @@ would have built them, and Arrow compares them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .schema import Field
@@ -42,9 +43,10 @@ class PyKeys:
         self.values: list[tuple] = []
         self._arrow: KeyColumns | None = None
 
-    def add(self, row: int, key: tuple) -> None:
-        self.rows.append(row)
-        self.values.append(key)
+    def extend(self, rows: list[int], keys: Iterable[tuple]) -> None:
+        """The keys of some rows (``keys`` in the order of ``rows``)."""
+        self.rows.extend(rows)
+        self.values.extend(keys)
 
     def kinds(self) -> tuple[str, ...] | None:
         """How Arrow holds each column ("string", "int", "bool", "date"); None when one is not compared here."""

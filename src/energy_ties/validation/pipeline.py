@@ -25,7 +25,7 @@ from .integrity import check_integrity
 from .keychecks import check_foreign_key
 from .ordering import order_cell_errors
 from .report import Collector, Report, TableResult, finish
-from .small import SMALL_TABLE_BYTES, check_small_table, is_small
+from .small import SMALL_TABLE_BYTES, all_small, check_small_table
 
 #: Default cap on the number of errors reported (as frictionless).
 LIMIT_ERRORS = 1000
@@ -50,7 +50,8 @@ def validate(
     every evidence span against it). Raises PackageReadError only when the
     package cannot be read at all; everything else is an error in the report. Key columns beyond
     ``key_memory`` bytes (all tables together) are compared in DuckDB on disk, with the same results. Tables of
-    at most ``small_bytes`` are checked in Python, without Arrow (see :mod:`.small`), with the same results.
+    at most ``small_bytes`` together are checked in Python, without Arrow (see :mod:`.small`), with the same
+    results.
     """
     if limit_errors < 1:
         raise ValueError("limit_errors must be at least 1")
@@ -100,8 +101,8 @@ def _check_tables(
     wanted = _wanted_keys(pkg)
     results: dict[str, TableResult] = {}
     tables = [res for res in pkg.resources if not res.problems and res.is_table]
-    # the Python path saves importing Arrow; once one table needs Arrow, Arrow is quicker for every table
-    python = all(is_small(res, small_bytes) for res in tables)
+    # the Python path saves importing Arrow; once Arrow is needed, it is quicker for every table
+    python = all_small(tables, small_bytes)
     for res in pkg.resources:
         if not res.problems and res.is_table:
             if python:

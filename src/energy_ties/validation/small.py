@@ -12,6 +12,7 @@ that is provably Arrow's comparison, else by Arrow (see :mod:`energy_ties.tabula
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ..errors import PackageReadError
@@ -35,10 +36,27 @@ from .plan import (
 )
 from .report import Collector, TableResult
 
-#: Largest table (its files' bytes together, as stored) checked in Python rather than with Arrow: about 5,000
-#: rows of seven fields, which Python checks in about the time importing pyarrow and numpy takes (measured).
-SMALL_TABLE_BYTES = 256 << 10
+#: Most bytes of tables (their files together, as stored) checked in Python rather than with Arrow: about
+#: 20,000 rows of seven fields, which Python checks in about the time starting pyarrow and numpy takes
+#: (measured with benchmarks/small_packages.py: 470 KB in 0.25 s against 0.45 s with Arrow, 2.4 MB in 0.93 s
+#: against 0.43 s).
+SMALL_TABLE_BYTES = 1 << 20
 _TEXT_FORMATS = ("", "csv", "tsv", "txt")
+
+
+def all_small(tables: Sequence[TableSource], limit: int = SMALL_TABLE_BYTES) -> bool:
+    """Whether the tables are checked in Python: each is small, and together they hold at most ``limit`` bytes
+    (Python's time grows with the bytes; Arrow's start-up is paid once, however many tables)."""
+    left = limit
+    for resource in tables:
+        if not is_small(resource, left):
+            return False
+        left -= len(resource.inline) if isinstance(resource.inline, str) else _stored_bytes(resource)
+    return True
+
+
+def _stored_bytes(resource: TableSource) -> int:
+    return 0 if resource.inline is not None else sum(p.stat().st_size for p in resource.paths)
 
 
 def is_small(resource: TableSource, limit: int = SMALL_TABLE_BYTES) -> bool:
@@ -52,7 +70,7 @@ def is_small(resource: TableSource, limit: int = SMALL_TABLE_BYTES) -> bool:
     if resource.inline is not None:
         return True  # rows in the descriptor are read in Python on either path
     try:
-        size = sum(p.stat().st_size for p in resource.paths)
+        size = _stored_bytes(resource)
         if size > limit:
             return False
         if fmt not in _TEXT_FORMATS or not is_utf8(resource.encoding):
@@ -104,10 +122,13 @@ def check_small_table(
 class _Column:
     """One field's cells in some rows, read: missing, typed value (None when missing or invalid), invalid."""
 
-    def __init__(self, fc: FieldCheck, i: int, width: int, rows: list[tuple[int, list[str]]]):
+    def __init__(self, fc: FieldCheck, i: int, width: int, rows: list[tuple[int, list[str]]], regular: bool):
         read = cell_reader(fc.field)
         absent = set(fc.field.missing_values)
-        self.cells = [c[i] if i < width and i < len(c) else None for _, c in rows]
+        if regular:  # every row has ``width`` cells
+            self.cells: list[str | None] = [c[i] for _, c in rows]
+        else:
+            self.cells = [c[i] if i < width and i < len(c) else None for _, c in rows]
         self.missing = [c is None or c in absent for c in self.cells]
         self.values: list[Any] = [None if m or c is None else read(c) for c, m in zip(self.cells, self.missing)]
         self.invalid = [not m and v is None for m, v in zip(self.missing, self.values)]
@@ -123,15 +144,16 @@ def _check_rows(
 ) -> None:
     """The checks of :func:`.table._check_batch`, cell by cell, in the same order."""
     result.rows += len(rows)
-    cols = [_Column(fc, i, width, rows) for i, fc in enumerate(checks)]
-    blank = [all(col.missing[r] for col in cols) for r in range(len(rows))]
+    regular = all(len(c) == width for _, c in rows)
+    cols = [_Column(fc, i, width, rows, regular and i < width) for i, fc in enumerate(checks)]
+    blank = list(map(all, zip(*(col.missing for col in cols)))) if cols else [True] * len(rows)
     for fc, col in zip(checks, cols):
-        hits = [r for r, bad in enumerate(col.invalid) if bad and not blank[r]]
+        hits = [r for r, bad in enumerate(col.invalid) if bad and not blank[r]] if any(col.invalid) else []
         _add(collector, rows, col, hits, name, fc, "type-error", 0, type_note(fc.field))
         found = []
         for cname in fc.checked():
             if cname == "required":
-                hits = [r for r, m in enumerate(col.missing) if m and not blank[r]]
+                hits = [r for r, m in enumerate(col.missing) if m and not blank[r]] if any(col.missing) else []
             else:
                 breaks = fc.value_breaks(cname)
                 valid = (r for r, v in enumerate(col.values) if v is not None and not blank[r])
@@ -153,9 +175,8 @@ def _check_rows(
         first.setdefault(fc.field.name, col)
     for key, keys in result.keys.items():
         assert isinstance(keys, PyKeys)
-        held = [first.get(k) for k in key]
-        for r, (row, _) in enumerate(rows):
-            keys.add(row, tuple(None if c is None else c.values[r] for c in held))
+        held = [[None] * len(rows) if c is None else c.values for c in map(first.get, key)]
+        keys.extend([row for row, _ in rows], zip(*held))
 
 
 def _add(
