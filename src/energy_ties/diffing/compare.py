@@ -31,7 +31,7 @@ from ..tabular.typed import read_typed
 from .model import Diff, MetadataChange, Reason, ResourceDiff, SchemaChange
 from .rows import equal_columns, join, match_rows, row_key
 from .schema import schema_changes
-from .spilled import DUCKDB_MEMORY, ROW_MEMORY, Reader, SpilledRows, same_column, spilled_pair
+from .spilled import DUCKDB_MEMORY, Reader, SpilledRows, row_budget, same_column, spilled_pair
 
 #: A table's rows: in memory, or in DuckDB past the memory budget.
 Rows: TypeAlias = "pa.Table | SpilledRows"
@@ -45,16 +45,19 @@ def read_rows(pkg: Package) -> dict[str, pa.Table]:
     return {r.name: read_typed(r.readable(), strict=False) for r in pkg.resources if r.schema is not None}
 
 
-def diff_packages(a: Package, b: Package, tolerance: float = 0.0, row_memory: int = ROW_MEMORY) -> Diff:
+def diff_packages(a: Package, b: Package, tolerance: float = 0.0, row_memory: int | None = None) -> Diff:
     """Compare two open packages; every EnergyTiesError comes out as a DiffError.
 
     ``tolerance`` is an absolute tolerance for numbers: values closer than it are equal; it must be a
     finite number, zero or more (a negative or NaN tolerance would make every number differ from itself).
-    Past ``row_memory`` bytes of rows held (both packages together), the rest go to DuckDB on disk and are
-    matched there, with the same diff.
+    Past ``row_memory`` bytes of rows held (both packages together; by default, what the process's memory
+    limit and free memory allow: see spilled.row_budget), the rest go to DuckDB on disk and are matched
+    there, with the same diff.
     """
     if not isinstance(tolerance, (int, float)) or not math.isfinite(tolerance) or tolerance < 0:
         raise DiffError(f"tolerance must be a finite number, zero or more, not {tolerance!r}")
+    if row_memory is None:
+        row_memory = row_budget()
     tables = [r for pkg in (a, b) for r in pkg.resources if r.schema is not None]
     lean = lean_allocators() if _file_bytes(tables) > row_memory else contextlib.nullcontext()
     try:

@@ -10,6 +10,7 @@ made from them by the in-memory path's own code, so both paths give the same dif
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -22,11 +23,34 @@ from ..tabular.keys import null_safe
 from ..tabular.spill import FETCH_ROWS, KeyStore, batches, convert, query
 from ..tabular.typed import TableSource, empty_table, typed_batches
 
-#: Bytes of typed rows held in memory, both releases together, before a table's rows go to DuckDB.
+#: Bytes of typed rows held in memory, both releases together, before a table's rows go to DuckDB: the
+#: least budget, and the one under a 1 GiB data limit (see row_budget).
 ROW_MEMORY = 256 << 20
 #: DuckDB's memory limit for diff: rows are wider than key columns, and the changed rows read back and
 #: their records must fit beside it under a 1 GiB data limit.
 DUCKDB_MEMORY = "128MB"
+
+
+def row_budget() -> int:
+    """The row budget for this process: a quarter of its data or address-space limit, if it has one, else
+    an eighth of the free memory, and never less than ROW_MEMORY without a limit. Rows in memory take about
+    four times their bytes at the peak of a diff (both tables, the matched rows compared, the records), and
+    in memory diff runs several times faster than in DuckDB on disk: spill where memory is short, not
+    where it is plentiful."""
+    limit = None
+    try:
+        import resource
+
+        held = [resource.getrlimit(r)[0] for r in (resource.RLIMIT_DATA, resource.RLIMIT_AS)]
+        limit = min((x for x in held if x != resource.RLIM_INFINITY and x > 0), default=None)
+    except (ImportError, OSError, ValueError):  # no resource module (Windows): no limit known
+        pass
+    try:
+        free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, OSError, ValueError):  # sysconf without these names: the least budget
+        free = 0
+    budget = max(ROW_MEMORY, free // 8)
+    return budget if limit is None else min(budget, limit // 4)
 
 
 class SpilledRows:
