@@ -51,3 +51,14 @@ def test_the_unique_key_lookup_leaves_repeated_and_null_keys_to_the_join():
     assert _align_unique(pa.table({"id": pa.array(["a", "a"])}), b, ["id"]) is None
     assert _align_unique(pa.table({"id": pa.array(["a", None])}), b, ["id"]) is None
     assert _align_unique(pa.table({"id": pa.array([1.0, 2.0])}), pa.table({"id": pa.array([1.0])}), ["id"]) is None
+
+
+@given(st.lists(st.integers(0, 40), unique=True), st.booleans(), st.integers(1, 7))
+def test_rows_at_takes_the_rows_take_takes(at, ordered, chunk):
+    from energy_ties.diffing.rows import rows_at
+
+    table = pa.Table.from_batches(
+        pa.table({"i": list(range(41)), "s": [f"v{i}" for i in range(41)]}).to_batches(max_chunksize=chunk)
+    )
+    index = pa.array(sorted(at) if ordered else at, pa.int64())
+    assert rows_at(table, index).equals(table.take(index))
