@@ -21,6 +21,29 @@ def test_the_sorted_key_shortcut_aligns_rows_as_the_join_does(old_keys, new_keys
     assert [x.to_pylist() for x in fast] == [x.to_pylist() for x in slow]
 
 
+texts = st.text(st.sampled_from("ab\x00é~ 0"), max_size=4) | st.text(max_size=3)
+
+
+@settings(max_examples=150)
+@given(st.lists(texts, unique=True), st.lists(texts, unique=True), st.lists(texts, max_size=3), st.booleans())
+def test_the_sorted_key_shortcut_aligns_text_keys_as_the_join_does(old_keys, new_keys, shared, chunked):
+    """Text keys in UTF-8 byte order (Arrow's), of any width, with NULs, empty and beyond ASCII; the shortcut
+    may decline (None) but never pairs rows otherwise than the join."""
+    from energy_ties.diffing.rows import _align, _align_sorted
+
+    def table(keys: list[str]) -> pa.Table:
+        ordered = sorted(set(keys), key=lambda k: k.encode())
+        t = pa.table({"id": pa.array(ordered, pa.string())})
+        return pa.Table.from_batches(t.to_batches(max_chunksize=2)) if chunked and len(t) else t
+
+    a, b = table(old_keys + shared), table(new_keys + shared)
+    fast, slow = _align_sorted(a, b, ["id"]), _align(a, b, ["id"])
+    plain = all("\x00" not in k and k.isascii() for k in old_keys + new_keys + shared)
+    assert fast is not None or not plain
+    if fast is not None:
+        assert [x.to_pylist() for x in fast] == [x.to_pylist() for x in slow]
+
+
 unique_keys = st.one_of(
     st.lists(st.text(max_size=3), unique=True).map(lambda v: (v, pa.string())),
     st.lists(st.integers(-50, 50), unique=True).map(lambda v: (v, pa.int64())),

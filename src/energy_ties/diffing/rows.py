@@ -21,6 +21,8 @@ from . import spilled
 from .model import ResourceDiff, RowChange
 from .spilled import SpilledRows, spilled_pair
 
+#: Widest text key (bytes) the sorted-key shortcut copies into fixed-width numpy strings.
+MAX_SORTED_TEXT = 64
 #: Matched rows compared at a time (their values are copied side by side for the comparison).
 COMPARE_ROWS = 1 << 18
 
@@ -218,14 +220,24 @@ def _align(a: pa.Table, b: pa.Table, key: list[str]) -> tuple:
 
 
 def _align_sorted(a: pa.Table, b: pa.Table, key: list[str]) -> tuple | None:
-    """The same as _align, fast, for the usual case: one integer key, strictly increasing on both sides."""
+    """The same as _align, fast, for the usual case: one integer or text key, strictly increasing on both
+    sides (sorted, hence unique)."""
     if len(key) != 1:
         return None
     ka, kb = a.column(key[0]), b.column(key[0])
-    if not (pa.types.is_integer(ka.type) and ka.type == kb.type) or ka.null_count or kb.null_count:
+    if ka.type != kb.type or ka.null_count or kb.null_count:
         return None
-    xa = ka.to_numpy()
-    xb = kb.to_numpy()
+    if pa.types.is_integer(ka.type):
+        xa, xb = ka.to_numpy(), kb.to_numpy()
+    elif pa.types.is_string(ka.type):
+        width = max(_widest(ka), _widest(kb))
+        if width > MAX_SORTED_TEXT:
+            return None
+        xa, xb = _fixed_width(ka, width), _fixed_width(kb, width)
+        if xa is None or xb is None:
+            return None
+    else:
+        return None
     if (len(xa) > 1 and not np.all(xa[1:] > xa[:-1])) or (len(xb) > 1 and not np.all(xb[1:] > xb[:-1])):
         return None  # unsorted, or duplicate keys: the general path reports duplicates
     if len(xb):  # each old key's place among the new keys, by binary search (no sort of both sides)
@@ -242,6 +254,35 @@ def _align_sorted(a: pa.Table, b: pa.Table, key: list[str]) -> tuple | None:
         pa.array(np.flatnonzero(found), pa.int64()),
         pa.array(pn, pa.int64()),
     )
+
+
+def _text_bytes(col: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """The UTF-8 bytes of a text column without nulls, and where each value starts (and the last ends)."""
+    arr = col.combine_chunks()
+    bufs = arr.buffers()
+    offsets = np.frombuffer(bufs[1], np.int32, len(arr) + 1, arr.offset * 4) if bufs[1] else np.zeros(1, np.int32)
+    data = np.frombuffer(bufs[2], np.uint8) if bufs[2] else np.zeros(0, np.uint8)
+    return data[offsets[0] : offsets[-1]], (offsets - offsets[0]).astype(np.int64)
+
+
+def _widest(col: pa.ChunkedArray) -> int:
+    return int(pc.max(pc.binary_length(col)).as_py() or 0) if len(col) else 0
+
+
+def _fixed_width(col: pa.ChunkedArray, width: int) -> np.ndarray | None:
+    """Text values as numpy byte strings of ``width`` bytes, NUL-padded: their order and equality are those of
+    the UTF-8 bytes (Arrow's), as long as no value holds a NUL (numpy drops trailing NULs): None if one does,
+    or if padding by characters left values of other widths (text beyond ASCII)."""
+    width = max(width, 1)
+    padded = pc.utf8_rpad(col, width=width, padding="\x00")
+    data, offsets = _text_bytes(padded)
+    if len(data) != width * len(col) or bool((data == 0).any() and _holds_nul(col)):
+        return None
+    return data.view(f"S{width}")
+
+
+def _holds_nul(col: pa.ChunkedArray) -> bool:
+    return bool(pc.any(pc.match_substring(col, "\x00")).as_py())
 
 
 def _align_unique(a: pa.Table, b: pa.Table, key: list[str]) -> tuple | None:
