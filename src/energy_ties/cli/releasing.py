@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
 from pathlib import Path
 
 from ..errors import json_printable, printable
@@ -18,7 +16,6 @@ from .output import out, print_table
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    _keep_freed_pages()
     from ..api import diff
 
     key = [k for given in args.key or [] for k in given.split(",") if k] or None
@@ -30,16 +27,6 @@ def cmd_diff(args: argparse.Namespace) -> int:
     else:
         print(d.to_text())
     return 1 if args.exit_code and d.changed else 0
-
-
-def _keep_freed_pages() -> None:
-    """Have mimalloc (Arrow's allocator) keep the pages it frees for the next allocation, rather than hand
-    them back to the system 10 ms later: diff frees and takes again hundreds of MB a batch at a time, and the
-    handing back and faulting in again took 0.7-1.0 s of system time in half the runs at 1M rows (0.25 s in
-    every run without). mimalloc reads its options when Arrow first allocates, so only before pyarrow is
-    imported; a value set by the user stays. Past the row budget diff uses the system allocator instead."""
-    if "pyarrow" not in sys.modules:
-        os.environ.setdefault("MIMALLOC_PURGE_DELAY", "-1")
 
 
 def cmd_check_release(args: argparse.Namespace) -> int:
