@@ -85,3 +85,9 @@ def test_rows_at_takes_the_rows_take_takes(at, ordered, chunk):
     )
     index = pa.array(sorted(at) if ordered else at, pa.int64())
     assert rows_at(table, index).equals(table.take(index))
+
+
+def test_fields_of_empty_cells_on_both_sides_are_equal():
+    from energy_ties.diffing.rows import equal_columns
+
+    assert equal_columns(pa.chunked_array([pa.nulls(3)]), pa.chunked_array([pa.nulls(3)]), 0.0).tolist() == [True] * 3
