@@ -258,15 +258,6 @@ def _align_sorted(a: pa.Table, b: pa.Table, key: list[str]) -> tuple | None:
     )
 
 
-def _text_bytes(col: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
-    """The UTF-8 bytes of a text column without nulls, and where each value starts (and the last ends)."""
-    arr = col.combine_chunks()
-    bufs = arr.buffers()
-    offsets = np.frombuffer(bufs[1], np.int32, len(arr) + 1, arr.offset * 4) if bufs[1] else np.zeros(1, np.int32)
-    data = np.frombuffer(bufs[2], np.uint8) if bufs[2] else np.zeros(0, np.uint8)
-    return data[offsets[0] : offsets[-1]], (offsets - offsets[0]).astype(np.int64)
-
-
 def _widest(col: pa.ChunkedArray) -> int:
     return int(pc.max(pc.binary_length(col)).as_py() or 0) if len(col) else 0
 
@@ -276,9 +267,16 @@ def _fixed_width(col: pa.ChunkedArray, width: int) -> np.ndarray | None:
     the UTF-8 bytes (Arrow's), as long as no value holds a NUL (numpy drops trailing NULs): None if one does,
     or if padding by characters left values of other widths (text beyond ASCII)."""
     width = max(width, 1)
-    padded = pc.utf8_rpad(col, width=width, padding="\x00")
-    data, offsets = _text_bytes(padded)
-    if len(data) != width * len(col) or bool((data == 0).any() and _holds_nul(col)):
+    n = len(col)
+    uniform = bool(n) and pc.min(pc.binary_length(col)).as_py() == width
+    padded = (col if uniform else pc.utf8_rpad(col, width=width, padding="\x00")).combine_chunks()
+    bufs = padded.buffers()
+    start = int(np.frombuffer(bufs[1], np.int32, 1, padded.offset * 4)[0]) if n else 0
+    end = int(np.frombuffer(bufs[1], np.int32, 1, (padded.offset + n) * 4)[0]) if n else 0
+    if end - start != width * n:
+        return None
+    data = np.frombuffer(bufs[2], np.uint8, end - start, start) if n else np.zeros(0, np.uint8)
+    if not data.all() and (uniform or _holds_nul(col)):  # a NUL byte: in a value, or only padding
         return None
     return data.view(f"S{width}")
 
