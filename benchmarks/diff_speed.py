@@ -17,6 +17,7 @@ import argparse
 import json
 import random
 import shutil
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -151,6 +152,9 @@ def main() -> int:
         got = side_by_side(chosen, args.runs)
         print(f"\n{rows:,} rows x 10 fields, {args.key_type} primary key; expected {expected}")
         print(table(summary(got), HEADER))
+        # CPU time (user + system) moves less than wall time when other work shares the machine
+        cpu = {name: statistics.median(r.cpu_seconds for r in runs) for name, runs in got.items()}
+        print("  median CPU s: " + ", ".join(f"{name} {c:.2f}" for name, c in cpu.items()))
         for name, runs in got.items():
             counts = counts_of(runs[0].stdout) if runs[0].returncode == 0 else {"exit": runs[0].returncode}
             if {k: counts.get(k) for k in expected} != expected:
