@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from ..errors import DiffError
+from ..errors import DiffError, PackageReadError
+from ..files import read_text
 from ..tabular.keys import null_safe
 from ..tabular.spill import FETCH_ROWS, KeyStore, batches, convert, query
 from ..tabular.typed import TableSource, empty_table, typed_batches
@@ -46,12 +47,31 @@ def row_budget() -> int:
         limit = min((x for x in held if x != resource.RLIM_INFINITY and x > 0), default=None)
     except (ImportError, OSError, ValueError):  # no resource module (Windows): no limit known
         pass
-    try:
-        free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (AttributeError, OSError, ValueError):  # sysconf without these names: the least budget
-        free = 0
-    budget = max(ROW_MEMORY, free // 8)
+    budget = max(ROW_MEMORY, _free_memory() // 8)
     return budget if limit is None else min(budget, limit // 4)
+
+
+def _free_memory() -> int:
+    """Bytes of memory the process may take without pushing anything out: Linux's MemAvailable (free
+    memory and the page cache it may drop), within a cgroup's memory.max; elsewhere the free pages; 0 if
+    none of these says."""
+    found = []
+    for path, prefix in (("/proc/meminfo", "MemAvailable:"), ("/sys/fs/cgroup/memory.max", "")):
+        try:
+            text = read_text(path, limit=1 << 16)
+        except (PackageReadError, OSError):
+            continue
+        for line in text.splitlines():
+            words = line[len(prefix) :].split() if line.startswith(prefix) else []
+            if words and words[0].isdigit():
+                found.append(int(words[0]) * (1024 if prefix else 1))  # MemAvailable is in kB
+                break
+    if found:
+        return min(found)
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, OSError, ValueError):  # sysconf without these names: the least budget
+        return 0
 
 
 class SpilledRows:
