@@ -69,3 +69,20 @@ def test_lean_allocators_hand_arrow_the_system_pool_and_give_the_old_one_back():
         kept = pa.array(range(1000))  # a buffer made inside outlives the switch
     assert pa.default_memory_pool().backend_name == before
     assert kept.sum().as_py() == sum(range(1000))
+
+
+def test_small_pages_turn_huge_pages_off_inside_and_back_on_after():
+    import ctypes
+    import sys
+
+    import pytest
+
+    from energy_ties.tabular.spill import small_pages
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("prctl is Linux's")
+    prctl = ctypes.CDLL(None).prctl
+    before = prctl(42, 0, 0, 0, 0)  # PR_GET_THP_DISABLE
+    with small_pages():
+        assert prctl(42, 0, 0, 0, 0) == 1
+    assert prctl(42, 0, 0, 0, 0) == before

@@ -26,7 +26,7 @@ import pyarrow as pa
 from ..datapackage.model import Package, Resource
 from ..errors import DiffError, EnergyTiesError
 from ..tabular.schema import Schema
-from ..tabular.spill import KeyStore, lean_allocators
+from ..tabular.spill import KeyStore, lean_allocators, small_pages
 from ..tabular.typed import read_typed
 from .model import Diff, MetadataChange, Reason, ResourceDiff, SchemaChange
 from .rows import equal_columns, join, match_rows, row_key
@@ -61,7 +61,7 @@ def diff_packages(a: Package, b: Package, tolerance: float = 0.0, row_memory: in
     tables = [r for pkg in (a, b) for r in pkg.resources if r.schema is not None]
     lean = lean_allocators() if _file_bytes(tables) > row_memory else contextlib.nullcontext()
     try:
-        with KeyStore(row_memory, DUCKDB_MEMORY) as store, lean:  # rows that will go to disk: lean allocators
+        with KeyStore(row_memory, DUCKDB_MEMORY) as store, lean, small_pages():  # lean: rows that go to disk
             return _diff(a, b, tolerance, store)
     except DiffError:
         raise
