@@ -139,3 +139,19 @@ def test_batches_that_differ_in_type_give_the_in_memory_diff_when_streamed_to_du
         expected = _outputs(a, b, 1 << 40)
         got = _outputs(a, b, 1)
     assert got == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(release_pair())
+def test_matched_rows_compared_in_slices_on_two_threads_give_the_same_diff(scratch, pair):
+    """The in-memory path compares matched rows a slice at a time, two slices at once: slices of three rows
+    give the diff one slice gives, in the same order."""
+    from unittest import mock
+
+    from energy_ties.diffing import rows
+
+    (fo, ro), (fn, rn), key = pair
+    a, b = _write(scratch / "a", fo, ro, key), _write(scratch / "b", fn, rn, key)
+    expected = _outputs(a, b, 1 << 40)
+    with mock.patch.object(rows, "COMPARE_ROWS", 3):
+        assert _outputs(a, b, 1 << 40) == expected

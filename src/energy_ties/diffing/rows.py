@@ -10,6 +10,8 @@ and nulls equal nulls.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -120,9 +122,15 @@ def match_rows(
     removed_idx, added_idx, po, pn = aligned
     rd.removed = a.take(removed_idx) if len(removed_idx) else a.slice(0, 0)
     rd.added = b.take(added_idx) if len(added_idx) else b.slice(0, 0)
-    for start in range(0, len(po), COMPARE_ROWS):  # a slice at a time: matched rows are never all copied
+
+    def compare(start: int) -> list[RowChange]:  # a slice at a time: matched rows are never all copied
         at = slice(start, start + COMPARE_ROWS)
-        rd.modified += _modified(rows_at(a, po[at]), rows_at(b, pn[at]), key, renames, tolerance, fields)
+        return _modified(rows_at(a, po[at]), rows_at(b, pn[at]), key, renames, tolerance, fields)
+
+    starts = range(0, len(po), COMPARE_ROWS)
+    with ThreadPoolExecutor(max_workers=2 if len(starts) > 1 else 1) as pool:  # Arrow's kernels let go of the GIL
+        for changes in pool.map(compare, starts):  # in order; at most two slices are copied at a time
+            rd.modified += changes
 
 
 def rows_at(table: pa.Table, at: pa.Array) -> pa.Table:
