@@ -8,6 +8,7 @@ modified: energy-ties, a polars script and a DuckDB script (benchmarks/peers/), 
 peak memory and each tool's time over energy-ties' (above 1: energy-ties is faster).
 
     python benchmarks/diff_speed.py [--rows 100000,1000000,5000000] [--key-type string] [--runs 3] [--keep DIR]
+        [--tools energy-ties,polars script,duckdb script]
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import argparse
 import json
 import random
 import shutil
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -134,6 +136,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--daff-max", type=int, default=100_000, help="largest size daff runs at (pure Python)")
     ap.add_argument("--keep", help="write the pairs here and keep them (reused when present)")
+    ap.add_argument("--tools", help="run only these tools, comma-separated (e.g. energy-ties,polars script)")
     args = ap.parse_args()
     base = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="et-diff-"))
     print(f"{args.runs} runs of each tool per size, alternating; medians (a 2-core machine shared with others)")
@@ -143,9 +146,15 @@ def main() -> int:
             expected = write_pair(pair, rows, key_type=args.key_type)
             (pair / "expected.json").write_text(json.dumps(expected))
         expected = json.loads((pair / "expected.json").read_text())
-        got = side_by_side(tools(pair, rows <= args.daff_max), args.runs)
+        chosen = tools(pair, rows <= args.daff_max)
+        if args.tools:
+            chosen = {name: cmd for name, cmd in chosen.items() if name in args.tools.split(",")}
+        got = side_by_side(chosen, args.runs)
         print(f"\n{rows:,} rows x 10 fields, {args.key_type} primary key; expected {expected}")
         print(table(summary(got), HEADER))
+        # CPU time (user + system) moves less than wall time when other work shares the machine
+        cpu = {name: statistics.median(r.cpu_seconds for r in runs) for name, runs in got.items()}
+        print("  median CPU s: " + ", ".join(f"{name} {c:.2f}" for name, c in cpu.items()))
         for name, runs in got.items():
             counts = counts_of(runs[0].stdout) if runs[0].returncode == 0 else {"exit": runs[0].returncode}
             if {k: counts.get(k) for k in expected} != expected:

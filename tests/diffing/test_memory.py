@@ -105,3 +105,15 @@ def test_out_of_memory_is_one_line_with_exit_2_never_a_traceback(tmp_path):
         assert child.returncode == 2, (mib, child.stderr[-2000:])
         assert child.stdout == "" and child.stderr.count("\n") == 1, (mib, child.stderr[-2000:])
         assert child.stderr.startswith("energy-ties diff: error: ") and "memory" in child.stderr, mib
+
+
+def test_the_row_budget_is_a_quarter_of_a_data_limit_and_at_least_the_least_budget_without():
+    from energy_ties.diffing.spilled import ROW_MEMORY
+
+    code = "from energy_ties.diffing.spilled import row_budget; print(row_budget())"
+    free = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(free.stdout) >= ROW_MEMORY
+    limited = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, preexec_fn=_limited
+    )
+    assert int(limited.stdout) == min(int(free.stdout), LIMIT // 4)

@@ -21,6 +21,29 @@ def test_the_sorted_key_shortcut_aligns_rows_as_the_join_does(old_keys, new_keys
     assert [x.to_pylist() for x in fast] == [x.to_pylist() for x in slow]
 
 
+texts = st.text(st.sampled_from("ab\x00é~ 0"), max_size=4) | st.text(max_size=3)
+
+
+@settings(max_examples=150)
+@given(st.lists(texts, unique=True), st.lists(texts, unique=True), st.lists(texts, max_size=3), st.booleans())
+def test_the_sorted_key_shortcut_aligns_text_keys_as_the_join_does(old_keys, new_keys, shared, chunked):
+    """Text keys in UTF-8 byte order (Arrow's), of any width, with NULs, empty and beyond ASCII; the shortcut
+    may decline (None) but never pairs rows otherwise than the join."""
+    from energy_ties.diffing.rows import _align, _align_sorted
+
+    def table(keys: list[str]) -> pa.Table:
+        ordered = sorted(set(keys), key=lambda k: k.encode())
+        t = pa.table({"id": pa.array(ordered, pa.string())})
+        return pa.Table.from_batches(t.to_batches(max_chunksize=2)) if chunked and len(t) else t
+
+    a, b = table(old_keys + shared), table(new_keys + shared)
+    fast, slow = _align_sorted(a, b, ["id"]), _align(a, b, ["id"])
+    plain = all("\x00" not in k and k.isascii() for k in old_keys + new_keys + shared)
+    assert fast is not None or not plain
+    if fast is not None:
+        assert [x.to_pylist() for x in fast] == [x.to_pylist() for x in slow]
+
+
 unique_keys = st.one_of(
     st.lists(st.text(max_size=3), unique=True).map(lambda v: (v, pa.string())),
     st.lists(st.integers(-50, 50), unique=True).map(lambda v: (v, pa.int64())),
@@ -51,3 +74,20 @@ def test_the_unique_key_lookup_leaves_repeated_and_null_keys_to_the_join():
     assert _align_unique(pa.table({"id": pa.array(["a", "a"])}), b, ["id"]) is None
     assert _align_unique(pa.table({"id": pa.array(["a", None])}), b, ["id"]) is None
     assert _align_unique(pa.table({"id": pa.array([1.0, 2.0])}), pa.table({"id": pa.array([1.0])}), ["id"]) is None
+
+
+@given(st.lists(st.integers(0, 40), unique=True), st.booleans(), st.integers(1, 7))
+def test_rows_at_takes_the_rows_take_takes(at, ordered, chunk):
+    from energy_ties.diffing.rows import rows_at
+
+    table = pa.Table.from_batches(
+        pa.table({"i": list(range(41)), "s": [f"v{i}" for i in range(41)]}).to_batches(max_chunksize=chunk)
+    )
+    index = pa.array(sorted(at) if ordered else at, pa.int64())
+    assert rows_at(table, index).equals(table.take(index))
+
+
+def test_fields_of_empty_cells_on_both_sides_are_equal():
+    from energy_ties.diffing.rows import equal_columns
+
+    assert equal_columns(pa.chunked_array([pa.nulls(3)]), pa.chunked_array([pa.nulls(3)]), 0.0).tolist() == [True] * 3

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from energy_ties.datapackage.opening import open_package
@@ -112,3 +112,46 @@ def test_rows_in_duckdb_give_the_in_memory_diff(scratch, pair, budget, block):
         expected = _outputs(a, b, 1 << 40)
         got = _outputs(a, b, budget)
     assert got == expected
+
+
+ANY_CELLS = st.sampled_from(["1", "-2", "x", "2020-01-01", "1.5", "true", ""])
+#: Runs of one cell: a 40-byte Arrow block holds about ten rows, so that a run of empty cells fills one.
+ANY_RUNS = st.lists(st.tuples(ANY_CELLS, st.integers(1, 25)), min_size=1, max_size=4).map(
+    lambda runs: [cell for cell, n in runs for _ in range(n)]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(ANY_RUNS, ANY_RUNS, st.booleans())
+@example(old=[""] * 30 + ["x"] * 5, new=[""] * 30 + ["1"] * 3 + [""] * 20, bad=False)
+@example(old=["x"] * 30 + ["2020-01-01"], new=[""] * 30 + ["1"] * 30, bad=True)
+def test_batches_that_differ_in_type_give_the_in_memory_diff_when_streamed_to_duckdb(scratch, old, new, bad):
+    """An `any` field is typed batch by batch (a batch of empty cells is of Arrow's null type, the next one
+    text): streamed to DuckDB, each batch that changes the type of the rows stored ends one statement; a
+    cell that cannot be read in a later batch gives the in-memory path's error."""
+    fields = [("id", "integer"), ("v", "any")]
+    rows_a = [{"id": str(i), "v": v} for i, v in enumerate(old)]
+    rows_b = [{"id": str(i), "v": v} for i, v in enumerate(new)]
+    if bad:
+        rows_b.append({"id": "not a number", "v": "1"})
+    a, b = _write(scratch / "a", fields, rows_a, ["id"]), _write(scratch / "b", fields, rows_b, ["id"])
+    with small_batches(40, 3):
+        expected = _outputs(a, b, 1 << 40)
+        got = _outputs(a, b, 1)
+    assert got == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(release_pair())
+def test_matched_rows_compared_in_slices_on_two_threads_give_the_same_diff(scratch, pair):
+    """The in-memory path compares matched rows a slice at a time, two slices at once: slices of three rows
+    give the diff one slice gives, in the same order."""
+    from unittest import mock
+
+    from energy_ties.diffing import rows
+
+    (fo, ro), (fn, rn), key = pair
+    a, b = _write(scratch / "a", fo, ro, key), _write(scratch / "b", fn, rn, key)
+    expected = _outputs(a, b, 1 << 40)
+    with mock.patch.object(rows, "COMPARE_ROWS", 3):
+        assert _outputs(a, b, 1 << 40) == expected

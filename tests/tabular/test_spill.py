@@ -14,7 +14,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from energy_ties.tabular.keys import KeyColumns, increasing
-from energy_ties.tabular.spill import KeyStore
+from energy_ties.tabular.spill import KeyStore, lean_allocators
 from helpers.batches import bom_in_a_tiny_block, has_quoted_crlf, report
 from helpers.faulty import case, write
 
@@ -60,3 +60,29 @@ def test_a_column_whose_batches_differ_in_type_is_text_in_duckdb_as_in_memory():
         assert spilled.spilled is not None and held.spilled is None
         back = pa.concat_tables(spilled.spilled.batches('SELECT * FROM {t} ORDER BY "row"'))
         assert back.to_pylist() == held.table().to_pylist()
+
+
+def test_lean_allocators_hand_arrow_the_system_pool_and_give_the_old_one_back():
+    before = pa.default_memory_pool().backend_name
+    with lean_allocators():
+        assert pa.default_memory_pool().backend_name == "system"
+        kept = pa.array(range(1000))  # a buffer made inside outlives the switch
+    assert pa.default_memory_pool().backend_name == before
+    assert kept.sum().as_py() == sum(range(1000))
+
+
+def test_small_pages_turn_huge_pages_off_inside_and_back_on_after():
+    import ctypes
+    import sys
+
+    import pytest
+
+    from energy_ties.tabular.spill import small_pages
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("prctl is Linux's")
+    prctl = ctypes.CDLL(None).prctl
+    before = prctl(42, 0, 0, 0, 0)  # PR_GET_THP_DISABLE
+    with small_pages():
+        assert prctl(42, 0, 0, 0, 0) == 1
+    assert prctl(42, 0, 0, 0, 0) == before

@@ -14,6 +14,7 @@ by :mod:`energy_ties.diffing.rows`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 from concurrent.futures import ThreadPoolExecutor
@@ -25,12 +26,12 @@ import pyarrow as pa
 from ..datapackage.model import Package, Resource
 from ..errors import DiffError, EnergyTiesError
 from ..tabular.schema import Schema
-from ..tabular.spill import KeyStore
+from ..tabular.spill import KeyStore, lean_allocators, small_pages
 from ..tabular.typed import read_typed
 from .model import Diff, MetadataChange, Reason, ResourceDiff, SchemaChange
 from .rows import equal_columns, join, match_rows, row_key
 from .schema import schema_changes
-from .spilled import DUCKDB_MEMORY, ROW_MEMORY, Reader, SpilledRows, same_column, spilled_pair
+from .spilled import DUCKDB_MEMORY, Reader, SpilledRows, row_budget, same_column, spilled_pair
 
 #: A table's rows: in memory, or in DuckDB past the memory budget.
 Rows: TypeAlias = "pa.Table | SpilledRows"
@@ -44,18 +45,23 @@ def read_rows(pkg: Package) -> dict[str, pa.Table]:
     return {r.name: read_typed(r.readable(), strict=False) for r in pkg.resources if r.schema is not None}
 
 
-def diff_packages(a: Package, b: Package, tolerance: float = 0.0, row_memory: int = ROW_MEMORY) -> Diff:
+def diff_packages(a: Package, b: Package, tolerance: float = 0.0, row_memory: int | None = None) -> Diff:
     """Compare two open packages; every EnergyTiesError comes out as a DiffError.
 
     ``tolerance`` is an absolute tolerance for numbers: values closer than it are equal; it must be a
     finite number, zero or more (a negative or NaN tolerance would make every number differ from itself).
-    Past ``row_memory`` bytes of rows held (both packages together), the rest go to DuckDB on disk and are
-    matched there, with the same diff.
+    Past ``row_memory`` bytes of rows held (both packages together; by default, what the process's memory
+    limit and free memory allow: see spilled.row_budget), the rest go to DuckDB on disk and are matched
+    there, with the same diff.
     """
     if not isinstance(tolerance, (int, float)) or not math.isfinite(tolerance) or tolerance < 0:
         raise DiffError(f"tolerance must be a finite number, zero or more, not {tolerance!r}")
+    if row_memory is None:
+        row_memory = row_budget()
+    tables = [r for pkg in (a, b) for r in pkg.resources if r.schema is not None]
+    lean = lean_allocators() if _file_bytes(tables) > row_memory else contextlib.nullcontext()
     try:
-        with KeyStore(row_memory, DUCKDB_MEMORY) as store:
+        with KeyStore(row_memory, DUCKDB_MEMORY) as store, lean, small_pages():  # lean: rows that go to disk
             return _diff(a, b, tolerance, store)
     except DiffError:
         raise
@@ -138,7 +144,7 @@ def _read_both(old_res: dict[str, Resource], new_res: dict[str, Resource], store
     reader = Reader(store)
     # two readers at once where the rows fit the budget; past it, one (each holds its read-ahead, and
     # DuckDB's writes from two threads at once outgrew a 1 GiB data limit)
-    with ThreadPoolExecutor(max_workers=2 if _file_bytes(jobs) <= store.budget else 1) as pool:
+    with ThreadPoolExecutor(max_workers=2 if _file_bytes([r for _, _, r in jobs]) <= store.budget else 1) as pool:
         tables = list(pool.map(lambda job: reader.read(job[2].readable()), jobs))
     out: dict[str, dict[str, pa.Table | SpilledRows]] = {"old": {}, "new": {}}
     for (side, name, _), table in zip(jobs, tables):
@@ -148,10 +154,10 @@ def _read_both(old_res: dict[str, Resource], new_res: dict[str, Resource], store
     return out["old"], out["new"]
 
 
-def _file_bytes(jobs: list) -> int:
+def _file_bytes(tables: list[Resource]) -> int:
     """The size on disk of every table's files (a table's rows in Arrow take about as many bytes)."""
     total = 0
-    for _, _, res in jobs:
+    for res in tables:
         for p in res.paths:
             try:
                 total += p.stat().st_size

@@ -178,7 +178,9 @@ class Diff:
 
     def to_json(self) -> str:
         """One JSON document (compact: a diff of a large release holds many rows)."""
-        return render.to_json(self.to_dict(jsonable=False))
+        rows = {n: [t for t in (r.added, r.removed) if t is not None] for n, r in self.resources.items()}
+        text = render.fast_json(self.to_dict(jsonable=False), rows)
+        return text if text is not None else render.to_json(self.to_dict(jsonable=False))
 
     def to_text(self) -> str:
         """A summary: versions, bump, reasons, and rows added, removed and modified per resource."""

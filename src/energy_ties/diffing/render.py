@@ -157,6 +157,84 @@ def to_json(data: dict) -> str:
         return json.dumps(jsonable(data), ensure_ascii=False, separators=(",", ":"))
 
 
+def fast_json(data: dict, rows: dict[str, list]) -> str | None:
+    """:func:`to_json`'s text, written by orjson (several times faster), or None where orjson cannot write it
+    (``data`` may then hold orjson fragments: make it again for to_json). ``rows`` are, per resource, the
+    Arrow tables whose records open its "changes": the added rows, then the removed ones.
+
+    orjson and json differ only on floats: orjson writes 1e-05 as 0.00001 (nonzero magnitudes under 1e-4)
+    and infinity as null (json, which writes NaN as null too: Infinity), and hands float subclasses to
+    ``default``. Such floats in the rows' records, found in Arrow, are held as json's text; anywhere else
+    they leave the document to json."""
+    import orjson
+
+    if not hasattr(orjson, "Fragment") or not _plain_floats(data, rows):
+        return None
+    for name, tables in rows.items():
+        changes = data["resources"][name]["changes"]
+        offset = 0
+        for table in tables:
+            if len(set(table.column_names)) != table.num_columns:
+                return None
+            for col_name, col in zip(table.column_names, table.columns):
+                if not _fragment_floats(col, col_name, changes, offset, orjson.Fragment):
+                    return None
+            offset += table.num_rows
+    try:  # dates handed to _json_default too, so that they are written as to_json writes them
+        return orjson.dumps(data, default=_json_default, option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
+    except TypeError:  # integers beyond 64 bits, keys that are not text, lone surrogates: json's way
+        return None
+
+
+def _plain_floats(data: dict, rows: dict[str, list]) -> bool:
+    """Whether every float outside the rows' records is one orjson writes as json does."""
+    todo: list[Any] = [{k: v for k, v in data.items() if k != "resources"}]
+    for name, res in data.get("resources", {}).items():
+        todo.append({k: v for k, v in res.items() if k != "changes"})
+        todo += res["changes"][sum(t.num_rows for t in rows.get(name, ())) :]
+    while todo:
+        value = todo.pop()
+        if isinstance(value, dict):
+            todo += value.values()
+        elif isinstance(value, (list, tuple)):
+            todo += value
+        elif isinstance(value, float) and (type(value) is not float or _odd_float(value)):
+            return False
+    return True
+
+
+def _fragment_floats(col: Any, name: str, changes: list[dict], offset: int, fragment: Any) -> bool:
+    """Hold the odd floats of a column of rows as json's text in their records ("row", and "key" when the
+    column is a key); False for a nested column (its floats are not looked into)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_nested(col.type):
+        return False
+    if not pa.types.is_floating(col.type) or not len(col):
+        return True
+    size = pc.abs(col)
+    odd = pc.fill_null(pc.or_(pc.is_inf(col), pc.and_(pc.greater(size, 0), pc.less(size, 1e-4))), False)
+    for i in np.flatnonzero(odd.to_numpy(zero_copy_only=False)).tolist():
+        record = changes[offset + i]
+        text = fragment(_float_text(record["row"][name]))
+        record["row"][name] = text
+        if name in record["key"]:
+            record["key"][name] = text
+    return True
+
+
+def _odd_float(value: float) -> bool:
+    size = abs(value)
+    return size == float("inf") or 0 < size < 1e-4
+
+
+def _float_text(value: float) -> str:
+    """A float as json writes it (NaN aside: null, which orjson writes too)."""
+    return json.dumps(value)
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return value.isoformat()

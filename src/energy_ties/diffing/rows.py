@@ -10,6 +10,8 @@ and nulls equal nulls.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -21,6 +23,8 @@ from . import spilled
 from .model import ResourceDiff, RowChange
 from .spilled import SpilledRows, spilled_pair
 
+#: Widest text key (bytes) the sorted-key shortcut copies into fixed-width numpy strings.
+MAX_SORTED_TEXT = 64
 #: Matched rows compared at a time (their values are copied side by side for the comparison).
 COMPARE_ROWS = 1 << 18
 
@@ -76,6 +80,8 @@ def same_value(u: object, v: object) -> bool:
 
 def equal_columns(x: pa.ChunkedArray, y: pa.ChunkedArray, tolerance: float) -> np.ndarray:
     """Elementwise typed equality (nulls equal nulls, NaN equals NaN; numbers within ``tolerance``)."""
+    if pa.types.is_null(x.type) and pa.types.is_null(y.type):  # a field of empty cells on both sides
+        return np.ones(len(x), bool)
     if x.type != y.type or pa.types.is_nested(x.type):  # Arrow has no equality kernel for lists (list fields)
         xs, ys = x.to_pylist(), y.to_pylist()
         return np.array([same_value(u, v) for u, v in zip(xs, ys)], bool)
@@ -116,9 +122,30 @@ def match_rows(
     removed_idx, added_idx, po, pn = aligned
     rd.removed = a.take(removed_idx) if len(removed_idx) else a.slice(0, 0)
     rd.added = b.take(added_idx) if len(added_idx) else b.slice(0, 0)
-    for start in range(0, len(po), COMPARE_ROWS):  # a slice at a time: matched rows are never all copied
+
+    def compare(start: int) -> list[RowChange]:  # a slice at a time: matched rows are never all copied
         at = slice(start, start + COMPARE_ROWS)
-        rd.modified += _modified(a.take(po[at]), b.take(pn[at]), key, renames, tolerance, fields)
+        return _modified(rows_at(a, po[at]), rows_at(b, pn[at]), key, renames, tolerance, fields)
+
+    starts = range(0, len(po), COMPARE_ROWS)
+    with ThreadPoolExecutor(max_workers=2 if len(starts) > 1 else 1) as pool:  # Arrow's kernels let go of the GIL
+        for changes in pool.map(compare, starts):  # in order; at most two slices are copied at a time
+            rd.modified += changes
+
+
+def rows_at(table: pa.Table, at: pa.Array) -> pa.Table:
+    """``table.take(at)``, cheaper where the rows are in increasing order (as matched rows of sorted keys
+    are): a slice without a copy where they follow one another, else a filter of the span they cover."""
+    idx = at.to_numpy()
+    if len(idx) < 2 or not bool(np.all(idx[1:] > idx[:-1])):
+        return table.take(at)
+    lo, hi = int(idx[0]), int(idx[-1]) + 1
+    span = table.slice(lo, hi - lo)
+    if hi - lo == len(idx):
+        return span
+    keep = np.zeros(hi - lo, bool)
+    keep[idx - lo] = True
+    return span.filter(pa.array(keep))
 
 
 def _match_spilled(
@@ -203,25 +230,67 @@ def _align(a: pa.Table, b: pa.Table, key: list[str]) -> tuple:
 
 
 def _align_sorted(a: pa.Table, b: pa.Table, key: list[str]) -> tuple | None:
-    """The same as _align, fast, for the usual case: one integer key, strictly increasing on both sides."""
+    """The same as _align, fast, for the usual case: one integer or text key, strictly increasing on both
+    sides (sorted, hence unique)."""
     if len(key) != 1:
         return None
     ka, kb = a.column(key[0]), b.column(key[0])
-    if not (pa.types.is_integer(ka.type) and ka.type == kb.type) or ka.null_count or kb.null_count:
+    if ka.type != kb.type or ka.null_count or kb.null_count:
         return None
-    xa = ka.to_numpy()
-    xb = kb.to_numpy()
+    if pa.types.is_integer(ka.type):
+        xa, xb = ka.to_numpy(), kb.to_numpy()
+    elif pa.types.is_string(ka.type):
+        width = max(_widest(ka), _widest(kb))
+        if width > MAX_SORTED_TEXT:
+            return None
+        xa, xb = _fixed_width(ka, width), _fixed_width(kb, width)
+        if xa is None or xb is None:
+            return None
+    else:
+        return None
     if (len(xa) > 1 and not np.all(xa[1:] > xa[:-1])) or (len(xb) > 1 and not np.all(xb[1:] > xb[:-1])):
         return None  # unsorted, or duplicate keys: the general path reports duplicates
-    _, po, pn = np.intersect1d(xa, xb, assume_unique=True, return_indices=True)
-    removed = np.setdiff1d(np.arange(len(xa)), po, assume_unique=True)
-    added = np.setdiff1d(np.arange(len(xb)), pn, assume_unique=True)
+    if len(xb):  # each old key's place among the new keys, by binary search (no sort of both sides)
+        at = np.minimum(np.searchsorted(xb, xa), len(xb) - 1)
+        found = xb[at] == xa
+    else:
+        at, found = np.zeros(len(xa), np.int64), np.zeros(len(xa), bool)
+    pn = at[found]
+    fresh = np.ones(len(xb), bool)
+    fresh[pn] = False
     return (
-        pa.array(removed, pa.int64()),
-        pa.array(added, pa.int64()),
-        pa.array(po, pa.int64()),
+        pa.array(np.flatnonzero(~found), pa.int64()),
+        pa.array(np.flatnonzero(fresh), pa.int64()),
+        pa.array(np.flatnonzero(found), pa.int64()),
         pa.array(pn, pa.int64()),
     )
+
+
+def _widest(col: pa.ChunkedArray) -> int:
+    return int(pc.max(pc.binary_length(col)).as_py() or 0) if len(col) else 0
+
+
+def _fixed_width(col: pa.ChunkedArray, width: int) -> np.ndarray | None:
+    """Text values as numpy byte strings of ``width`` bytes, NUL-padded: their order and equality are those of
+    the UTF-8 bytes (Arrow's), as long as no value holds a NUL (numpy drops trailing NULs): None if one does,
+    or if padding by characters left values of other widths (text beyond ASCII)."""
+    width = max(width, 1)
+    n = len(col)
+    uniform = bool(n) and pc.min(pc.binary_length(col)).as_py() == width
+    padded = (col if uniform else pc.utf8_rpad(col, width=width, padding="\x00")).combine_chunks()
+    bufs = padded.buffers()
+    start = int(np.frombuffer(bufs[1], np.int32, 1, padded.offset * 4)[0]) if n else 0
+    end = int(np.frombuffer(bufs[1], np.int32, 1, (padded.offset + n) * 4)[0]) if n else 0
+    if end - start != width * n:
+        return None
+    data = np.frombuffer(bufs[2], np.uint8, end - start, start) if n else np.zeros(0, np.uint8)
+    if not data.all() and (uniform or _holds_nul(col)):  # a NUL byte: in a value, or only padding
+        return None
+    return data.view(f"S{width}")
+
+
+def _holds_nul(col: pa.ChunkedArray) -> bool:
+    return bool(pc.any(pc.match_substring(col, "\x00")).as_py())
 
 
 def _align_unique(a: pa.Table, b: pa.Table, key: list[str]) -> tuple | None:

@@ -10,6 +10,8 @@ made from them by the in-memory path's own code, so both paths give the same dif
 
 from __future__ import annotations
 
+import itertools
+import os
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -17,16 +19,59 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from ..errors import DiffError
+from ..errors import DiffError, PackageReadError
+from ..files import read_text
 from ..tabular.keys import null_safe
 from ..tabular.spill import FETCH_ROWS, KeyStore, batches, convert, query
 from ..tabular.typed import TableSource, empty_table, typed_batches
 
-#: Bytes of typed rows held in memory, both releases together, before a table's rows go to DuckDB.
+#: Bytes of typed rows held in memory, both releases together, before a table's rows go to DuckDB: the
+#: least budget, and the one under a 1 GiB data limit (see row_budget).
 ROW_MEMORY = 256 << 20
 #: DuckDB's memory limit for diff: rows are wider than key columns, and the changed rows read back and
 #: their records must fit beside it under a 1 GiB data limit.
 DUCKDB_MEMORY = "128MB"
+
+
+def row_budget() -> int:
+    """The row budget for this process: a quarter of its data or address-space limit, if it has one, else
+    an eighth of the free memory, and never less than ROW_MEMORY without a limit. Rows in memory take about
+    four times their bytes at the peak of a diff (both tables, the matched rows compared, the records), and
+    in memory diff runs several times faster than in DuckDB on disk: spill where memory is short, not
+    where it is plentiful."""
+    limit = None
+    try:
+        import resource
+
+        held = [resource.getrlimit(r)[0] for r in (resource.RLIMIT_DATA, resource.RLIMIT_AS)]
+        limit = min((x for x in held if x != resource.RLIM_INFINITY and x > 0), default=None)
+    except (ImportError, OSError, ValueError):  # no resource module (Windows): no limit known
+        pass
+    budget = max(ROW_MEMORY, _free_memory() // 8)
+    return budget if limit is None else min(budget, limit // 4)
+
+
+def _free_memory() -> int:
+    """Bytes of memory the process may take without pushing anything out: Linux's MemAvailable (free
+    memory and the page cache it may drop), within a cgroup's memory.max; elsewhere the free pages; 0 if
+    none of these says."""
+    found = []
+    for path, prefix in (("/proc/meminfo", "MemAvailable:"), ("/sys/fs/cgroup/memory.max", "")):
+        try:
+            text = read_text(path, limit=1 << 16)
+        except (PackageReadError, OSError):
+            continue
+        for line in text.splitlines():
+            words = line[len(prefix) :].split() if line.startswith(prefix) else []
+            if words and words[0].isdigit():
+                found.append(int(words[0]) * (1024 if prefix else 1))  # MemAvailable is in kB
+                break
+    if found:
+        return min(found)
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, OSError, ValueError):  # sysconf without these names: the least budget
+        return 0
 
 
 class SpilledRows:
@@ -45,12 +90,41 @@ class SpilledRows:
     def names(self) -> list[str]:
         return self.schema.names if self.schema is not None else []
 
-    def append(self, part: pa.Table) -> None:
-        """Add a batch; a column whose batches differ in type takes the type concatenation gives them."""
-        part = self._conform(part)
+    def extend(self, parts: Iterator[pa.Table]) -> None:
+        """Add batches, streamed to DuckDB in one statement (one per batch cost 2.5 times as much), and
+        another after each batch whose types make the rows already stored change type (see _conform). An
+        error reading a batch ends the statement and is raised after it, unchanged."""
+        while (first := next(parts, None)) is not None:
+            first = self._conform(first)  # retypes stored rows, if need be, while no statement runs
+            held: dict[str, Any] = {}
+            schema = self._numbered(first.slice(0, 0)).schema
+            self._insert(pa.RecordBatchReader.from_batches(schema, self._stream(first, parts, held)))
+            if "error" in held:
+                raise held["error"]
+            if "next" in held:
+                parts = itertools.chain([held["next"]], parts)
+
+    def _stream(self, first: pa.Table, parts: Iterator[pa.Table], held: dict) -> Iterator[pa.RecordBatch]:
+        """The batches of one statement: ``first`` and those after it up to one that retypes stored rows,
+        kept in ``held`` (as is an error, raised as it is once DuckDB has its rows: DuckDB would wrap it)."""
+        yield from self._numbered(first).to_batches()
+        try:
+            for part in parts:
+                if self._retypes(part):
+                    held["next"] = part
+                    return
+                yield from self._numbered(self._conform(part)).to_batches()
+        except Exception as exc:
+            held["error"] = exc
+
+    def _numbered(self, part: pa.Table) -> pa.Table:
+        """A batch as stored: columns c0..cN and each row's place ``r`` (counted as batches are numbered)."""
         n = part.num_rows
         cols = [*part.columns, pa.array(np.arange(self.num_rows, self.num_rows + n), pa.int64())]
-        data = pa.table(cols, names=[f"c{i}" for i in range(part.num_columns)] + ["r"])
+        self.num_rows += n
+        return pa.table(cols, names=[f"c{i}" for i in range(part.num_columns)] + ["r"])
+
+    def _insert(self, data: pa.RecordBatchReader) -> None:
         if self.con is None:
             self.con = self.store.con.cursor()
         self.con.register("energy_ties_part", data)
@@ -60,7 +134,26 @@ class SpilledRows:
         finally:
             self.con.unregister("energy_ties_part")
         self.created = True
-        self.num_rows += n
+
+    def _retypes(self, part: pa.Table) -> bool:
+        """Whether adding ``part`` changes the type of stored rows (or cannot be done: _conform says why)."""
+        if self.schema is None:
+            return False
+        for field, t in zip(self.schema, part.schema.types):
+            if t != field.type and self._unified(field, t) != field.type:
+                return True
+        return False
+
+    def _unified(self, field: pa.Field, t: pa.DataType) -> pa.DataType:
+        """The type pa.concat_tables(promote_options="permissive") gives a column of ``field`` and ``t``."""
+        try:
+            return (
+                pa.unify_schemas([pa.schema([("x", field.type)]), pa.schema([("x", t)])], promote_options="permissive")
+                .field(0)
+                .type
+            )
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            raise DiffError(f"field {field.name!r}: batches of type {field.type} and {t} cannot be compared") from None
 
     def _conform(self, part: pa.Table) -> pa.Table:
         if self.schema is None:
@@ -70,14 +163,7 @@ class SpilledRows:
             t, known = part.schema.field(i).type, field.type
             if t == known:
                 continue
-            try:  # as pa.concat_tables(promote_options="permissive") unifies them
-                unified = (
-                    pa.unify_schemas([pa.schema([("x", known)]), pa.schema([("x", t)])], promote_options="permissive")
-                    .field(0)
-                    .type
-                )
-            except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-                raise DiffError(f"field {field.name!r}: batches of type {known} and {t} cannot be compared") from None
+            unified = self._unified(field, t)
             if unified != t:
                 part = part.set_column(i, field.name, part.column(i).cast(unified))
             if unified != known:  # rewrite the rows already stored, cast by Arrow (as concatenation does)
@@ -141,11 +227,8 @@ class Reader:
 
     def read(self, resource: TableSource) -> pa.Table | SpilledRows:
         parts: list[pa.Table] = []
-        spilled: SpilledRows | None = None
-        for part in typed_batches(resource, strict=False):
-            if spilled is not None:
-                spilled.append(part)
-                continue
+        batches = typed_batches(resource, strict=False)
+        for part in batches:
             parts.append(part)
             with self.lock:
                 over = self.store.over(part.nbytes)
@@ -154,11 +237,9 @@ class Reader:
                     self.store.con  # noqa: B018  # made once, under the lock
             if over:
                 spilled = SpilledRows(self.store)
-                for p in parts:
-                    spilled.append(p)
-                parts = []
-        if spilled is not None:
-            return spilled
+                held, parts = parts, []
+                spilled.extend(itertools.chain(held, batches))
+                return spilled
         if not parts:
             return empty_table(resource)
         return parts[0] if len(parts) == 1 else pa.concat_tables(parts, promote_options="permissive")
