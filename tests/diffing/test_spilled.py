@@ -103,7 +103,7 @@ def _outputs(a, b, budget):
     return d.to_text(), d.to_json(), d.to_markdown("2020-01-01")
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=75, deadline=None)
 @given(release_pair(), st.sampled_from([1, 200, 2000]), st.sampled_from([None, 40]))
 def test_rows_in_duckdb_give_the_in_memory_diff(scratch, pair, budget, block):
     (fo, ro), (fn, rn), key = pair

@@ -84,7 +84,7 @@ def frictionless_errors(path: Path) -> list:
 
 
 @pytest.mark.parametrize("name", RESOURCES)
-@settings(max_examples=25)
+@settings(max_examples=15)
 @given(data=st.data())
 def test_rows_from_the_table_schema_are_accepted_by_all(scratch, name, data):
     rows = data.draw(row_lists(name, 4))
@@ -98,7 +98,7 @@ def test_rows_from_the_table_schema_are_accepted_by_all(scratch, name, data):
 
 
 @pytest.mark.parametrize("name", RESOURCES)
-@settings(max_examples=25)
+@settings(max_examples=15)
 @given(data=st.data())
 def test_rows_from_the_json_schema_are_accepted_by_the_table_schema(scratch, name, data):
     row = data.draw(json_rows(name))
@@ -141,7 +141,7 @@ def _break(row: dict, field, kind: str, pattern_breaker: str) -> dict:
 
 
 @pytest.mark.parametrize("name", RESOURCES)
-@settings(max_examples=20)
+@settings(max_examples=12)
 @given(data=st.data())
 def test_broken_rows_are_rejected_by_both(scratch, name, data):
     schema = parsed_schema(name)

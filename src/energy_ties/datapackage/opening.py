@@ -241,7 +241,7 @@ def _open_schema(res: Resource, root: Path, index: int, remote_dir: Path | None)
     elif isinstance(schema, dict):
         res.schema_descriptor = schema
         res.schema = Schema.from_descriptor(schema)
-        blocking, unused = parts.schema_problems(schema, base)
+        blocking, unused = parts.schema_problems(schema, base, res.schema)
         res.problems += blocking
         res.notes += unused
 

@@ -139,11 +139,11 @@ def property_of(message: str, index: int) -> str:
 # ---------------------------------------------------------------- a schema and its fields
 
 
-def schema_problems(schema: dict, base: str) -> tuple[list[Problem], list[Problem]]:
+def schema_problems(schema: dict, base: str, built: Schema | None = None) -> tuple[list[Problem], list[Problem]]:
     """Problems of a Table Schema: of the schema's properties (schema-error), of each field (field-error), and
     what the profile cannot say. Two lists: those that keep a reader from using the schema, and those that
     change nothing a reader does (keys naming no field or given twice, constraints the type does not support:
-    they are not applied)."""
+    they are not applied). ``built``: the schema already made from the descriptor, if it was."""
     unused: list[Problem] = []
     out = _profile("schema", schema, "schema-error", base, unused)
     fields = schema.get("fields")
@@ -153,7 +153,7 @@ def schema_problems(schema: dict, base: str) -> tuple[list[Problem], list[Proble
             out += field_problems(fd, where)
             unused += _unsupported(fd, where)
     if not out:
-        unused += _consistency(Schema.from_descriptor(schema))
+        unused += _consistency(built or Schema.from_descriptor(schema))
     return out, unused
 
 

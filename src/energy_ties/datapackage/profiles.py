@@ -109,6 +109,7 @@ def _format_checker() -> jsonschema.FormatChecker:
     return checker
 
 
+@cache
 def _field_alternatives() -> dict[str | None, dict]:
     """The field profile of each type (``None``: a field without ``type``, read as ``any``)."""
     fields = patched_profile("tableschema")["properties"]["fields"]["items"]["oneOf"]
@@ -148,9 +149,10 @@ def part_kinds() -> tuple[str, ...]:
     return ("package", "resource", "schema", "dialect", *(f"field:{t}" for t in sorted(field_types())), "field:")
 
 
-def field_types() -> set[str]:
+@cache
+def field_types() -> frozenset[str]:
     """The field types the profiles (with the v2 `list`) know."""
-    return {t for t in _field_alternatives() if t is not None}
+    return frozenset(t for t in _field_alternatives() if t is not None)
 
 
 @cache
