@@ -79,7 +79,7 @@ def parts(draw) -> tuple[str, object]:
     return kind, instance
 
 
-@settings(max_examples=300)
+@settings(max_examples=200)
 @given(parts())
 def test_an_accepted_part_has_no_jsonschema_error(part):
     kind, instance = part

@@ -110,7 +110,7 @@ def json_pair(draw):
     return fields, old, new, key
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(json_pair())
 def test_orjson_writes_the_diff_json_writes(scratch, pair):
     """Diff.to_json (orjson, odd floats held as json's text) is byte for byte json's document."""

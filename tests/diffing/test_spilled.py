@@ -103,7 +103,7 @@ def _outputs(a, b, budget):
     return d.to_text(), d.to_json(), d.to_markdown("2020-01-01")
 
 
-@settings(max_examples=75, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(release_pair(), st.sampled_from([1, 200, 2000]), st.sampled_from([None, 40]))
 def test_rows_in_duckdb_give_the_in_memory_diff(scratch, pair, budget, block):
     (fo, ro), (fn, rn), key = pair
@@ -121,7 +121,7 @@ ANY_RUNS = st.lists(st.tuples(ANY_CELLS, st.integers(1, 25)), min_size=1, max_si
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(ANY_RUNS, ANY_RUNS, st.booleans())
 @example(old=[""] * 30 + ["x"] * 5, new=[""] * 30 + ["1"] * 3 + [""] * 20, bad=False)
 @example(old=["x"] * 30 + ["2020-01-01"], new=[""] * 30 + ["1"] * 30, bad=True)

@@ -159,7 +159,7 @@ def test_the_original_is_valid(tmp_path):
     assert _cli(["validate", "--profile", "none", str(_write(tmp_path, _original()))]) == (0, "")
 
 
-@settings(max_examples=100)
+@settings(max_examples=70)
 @given(mutated())
 def test_no_descriptor_makes_an_internal_error(tmp_path_factory, descriptor):
     original = _write(tmp_path_factory.mktemp("original"), _original())

@@ -84,7 +84,7 @@ def frictionless_errors(path: Path) -> list:
 
 
 @pytest.mark.parametrize("name", RESOURCES)
-@settings(max_examples=15)
+@settings(max_examples=10)
 @given(data=st.data())
 def test_rows_from_the_table_schema_are_accepted_by_all(scratch, name, data):
     rows = data.draw(row_lists(name, 4))
@@ -98,7 +98,7 @@ def test_rows_from_the_table_schema_are_accepted_by_all(scratch, name, data):
 
 
 @pytest.mark.parametrize("name", RESOURCES)
-@settings(max_examples=15)
+@settings(max_examples=10)
 @given(data=st.data())
 def test_rows_from_the_json_schema_are_accepted_by_the_table_schema(scratch, name, data):
     row = data.draw(json_rows(name))

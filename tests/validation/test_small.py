@@ -23,7 +23,7 @@ DIALECTS = [None, {"skipInitialSpace": True}, {"commentChar": "#"}]
 ARROW, PYTHON = 0, 1 << 30
 
 
-@settings(max_examples=200)
+@settings(max_examples=120)
 @given(generated=case(), dialect=st.sampled_from(DIALECTS))
 def test_a_small_table_gets_the_report_of_the_arrow_path(scratch, generated, dialect):
     path = write(scratch, *generated, dialect=dialect)
