@@ -64,7 +64,7 @@ def row(i: int, rnd: random.Random) -> list[str]:
         str(rnd.randrange(100000)),
         rnd.choice(["true", "false"]),
         f"20{rnd.randrange(25):02d}-{rnd.randrange(1, 13):02d}-{rnd.randrange(1, 29):02d}",
-        f"{rnd.random():.6f}",
+        f"{rnd.random() * 0.999999:.6f}",  # printed to 6 places, random() could round to 1.000000
     ]
 
 
