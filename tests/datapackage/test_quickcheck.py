@@ -142,3 +142,27 @@ def test_a_small_valid_package_is_validated_without_importing_jsonschema(tmp_pat
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "[]"
+
+
+#: Where JSON Schema's equality is not Python's (True and 1, 1.0 and 1) or an array must hold unique items.
+NEAR_MISSES = [
+    ("schema", {"fields": [{"name": "a"}], "primaryKey": ["a", "a"]}),
+    ("schema", {"fields": [{"name": "a"}], "uniqueKeys": [["a"], ["a"]]}),
+    ("field:integer", {"name": "a", "type": "integer", "constraints": {"minimum": True}}),
+    ("field:integer", {"name": "a", "type": "integer", "constraints": {"enum": [1, 1]}}),
+    ("field:integer", {"name": "a", "type": "integer", "categories": [1, True]}),
+    ("field:integer", {"name": "a", "type": "integer", "categories": [{"value": 1}, {"value": 1}]}),
+    ("field:string", {"name": "a", "type": "string", "constraints": {"maxLength": True}}),
+    ("field:string", {"name": "a", "type": "string", "constraints": {"maxLength": 1.0}}),
+    ("dialect", {"delimiter": ",", "header": 1}),
+    ("dialect", {"headerRows": [True]}),
+    ("resource", {"name": "a", "path": "a.csv", "bytes": True}),
+    ("resource", {"name": "a", "path": "a.csv", "bytes": 1.0}),
+    ("resource", {"name": "a", "path": "a.csv", "mediatype": "text/csv\n"}),
+]
+
+
+@pytest.mark.parametrize(("kind", "instance"), NEAR_MISSES)
+def test_near_misses_are_accepted_only_where_jsonschema_finds_nothing(kind, instance):
+    errors = list(profiles.part_validator(kind).iter_errors(instance))
+    assert not (quickcheck.accepts(kind, instance) and errors), errors
