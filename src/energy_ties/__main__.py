@@ -1,5 +1,5 @@
 """``python -m energy_ties``: the command line."""
 
-from .cli import main
+from .cli.app import console
 
-raise SystemExit(main())
+console()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from energy_ties.cli import app
@@ -42,3 +45,33 @@ def test_a_bug_is_one_line_with_exit_70(monkeypatch, exc):
     r = run("validate", ROOT / "datapackage.json")
     assert (r.returncode, r.stdout, r.stderr.count("\n")) == (70, "", 1)
     assert r.stderr.startswith(f"energy-ties validate: internal error: {type(exc).__name__}: ")
+
+
+def _console(tmp_path, failure: str) -> subprocess.CompletedProcess[str]:
+    """``energy-ties validate`` run by the program's entry point, cmd_validate replaced by ``failure``; an atexit
+    handler stands for the interpreter's teardown."""
+    code = (
+        "import atexit, sys; import energy_ties.cli.app as app\n"
+        "atexit.register(lambda: sys.stderr.write('teardown ran\\n'))\n"
+        f"def fail(args):\n    {failure}\n"
+        "app.cmd_validate = fail\n"
+        f"sys.argv = ['energy-ties', 'validate', {str(ROOT / 'datapackage.json')!r}]\n"
+        "app.console()\n"
+    )
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=tmp_path)
+
+
+def test_after_memory_ran_out_the_program_ends_without_its_teardown(tmp_path):
+    """Arrow's and DuckDB's destructors can abort a process whose memory ran out (exit -6 after the one-line
+    error): the program then ends at once, its one line written."""
+    done = _console(tmp_path, "raise MemoryError()")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "energy-ties validate: error: out of memory (the data limit of this process or machine); "
+        "run it with more memory\n"
+    )
+
+
+def test_otherwise_the_program_ends_as_usual(tmp_path):
+    done = _console(tmp_path, "print('checked'); return 1")
+    assert (done.returncode, done.stdout, done.stderr) == (1, "checked\n", "teardown ran\n")

@@ -1,5 +1,5 @@
 """``python -m energy_ties.cli``."""
 
-from .app import main
+from .app import console
 
-raise SystemExit(main())
+console()

@@ -329,11 +329,33 @@ def _run(args: argparse.Namespace) -> int:
     except Exception as exc:
         if not _out_of_memory(exc):
             return _internal_error(args.command, exc)
+        _ran_out.append(args.command)
         _say(
             f"energy-ties {args.command}: error: out of memory (the data limit of this process or machine); "
             "run it with more memory"
         )
         return 2
+
+
+#: The commands of this process that ran out of memory (see :func:`console`).
+_ran_out: list[str] = []
+
+
+def console() -> None:
+    """The ``energy-ties`` program: :func:`main`, then exit with its code. After memory ran out the process ends
+    at once, its output flushed: tearing the interpreter down would run C++ destructors (Arrow's, DuckDB's)
+    that can then abort after the one-line error ("terminate called without an active exception", seen
+    under ``prlimit --data``). Every file the command wrote or began was already finished or removed as the
+    error unwound."""
+    code = main()
+    if _ran_out:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
+    sys.exit(code)
 
 
 #: How running out of memory shows when it is not a MemoryError: a thread whose stack cannot be mapped
@@ -366,4 +388,4 @@ def _internal_error(command: str, exc: Exception) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console()
