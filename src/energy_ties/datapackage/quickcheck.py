@@ -30,7 +30,8 @@ def _date_time(value: Any) -> bool:
     return not isinstance(value, str) or bool(validate_rfc3339(value))
 
 
-#: The formats as :func:`.profiles._format_checker` checks them (CHECKED_FORMATS); those it does not check pass.
+#: How the formats of ``profiles.CHECKED_FORMATS`` are checked, by jsonschema and the compiled profiles alike;
+#: the other formats the profiles name pass unchecked, as frictionless leaves them.
 FORMATS: dict[str, Callable[[Any], bool]] = {
     "date-time": _date_time,
     "email": lambda v: not isinstance(v, str) or "@" in v,

@@ -49,37 +49,39 @@ def all_small(tables: Sequence[TableSource], limit: int = SMALL_TABLE_BYTES) -> 
     (Python's time grows with the bytes; Arrow's start-up is paid once, however many tables)."""
     left = limit
     for resource in tables:
-        if not is_small(resource, left):
+        size = small_size(resource, left)
+        if size is None:
             return False
-        left -= len(resource.inline) if isinstance(resource.inline, str) else _stored_bytes(resource)
+        left -= size
     return True
-
-
-def _stored_bytes(resource: TableSource) -> int:
-    return 0 if resource.inline is not None else sum(p.stat().st_size for p in resource.paths)
 
 
 def is_small(resource: TableSource, limit: int = SMALL_TABLE_BYTES) -> bool:
-    """Whether the table is checked in Python: uncompressed, not a spreadsheet, at most ``limit`` bytes,
-    and (text in UTF-8) valid UTF-8 throughout, so that the Arrow path would not report a bad byte."""
+    """Whether the table alone is checked in Python (see :func:`small_size`)."""
+    return small_size(resource, limit) is not None
+
+
+def small_size(resource: TableSource, limit: int = SMALL_TABLE_BYTES) -> int | None:
+    """The bytes of a table checked in Python (None when it is not): uncompressed, not a spreadsheet, at most
+    ``limit`` bytes, and (text in UTF-8) valid UTF-8 throughout, so that the Arrow path would not report a bad
+    byte. Rows given in the descriptor count as no bytes: they are read in Python on either path."""
     fmt = table_format(resource)
     if resource.compression or fmt in SPREADSHEETS or limit <= 0:
-        return False
+        return None
     if isinstance(resource.inline, str):
-        return len(resource.inline) <= limit
+        return len(resource.inline) if len(resource.inline) <= limit else None
     if resource.inline is not None:
-        return True  # rows in the descriptor are read in Python on either path
+        return 0
     try:
-        size = _stored_bytes(resource)
+        size = sum(p.stat().st_size for p in resource.paths)
         if size > limit:
-            return False
-        if fmt not in _TEXT_FORMATS or not is_utf8(resource.encoding):
-            return True
-        with open_bytes(resource) as fh:
-            fh.read(size + 1).decode("utf-8")
+            return None
+        if fmt in _TEXT_FORMATS and is_utf8(resource.encoding):
+            with open_bytes(resource) as fh:
+                fh.read(size + 1).decode("utf-8")
     except (OSError, PackageReadError, SourceError, UnicodeDecodeError):  # the usual path reports these
-        return False
-    return True
+        return None
+    return size
 
 
 def check_small_table(
