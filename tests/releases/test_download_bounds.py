@@ -27,7 +27,7 @@ from helpers.server import ENTRY, INDEXED
 
 BUNDLED = ENTRY  # the current version's release
 VERSION, ARCHIVE, SIZE, SHA256 = BUNDLED["version"], BUNDLED["file"], BUNDLED["size"], BUNDLED["sha256"]
-LATE = "did not arrive within the 1 s timeout (set by --timeout or ENERGY_TIES_TIMEOUT)"
+LATE = "did not arrive within the 0.3 s timeout (set by --timeout or ENERGY_TIES_TIMEOUT)"
 
 
 def options(wild_server, cache, *more: str) -> list[str]:
@@ -170,11 +170,11 @@ def test_an_index_just_under_the_limit_is_read_and_kept(wild_server, cache, run)
     [(ARCHIVE, ["download", VERSION], f"version {VERSION}"), ("index.json", ["versions"], "the release index")],
 )
 def test_a_dripping_body_ends_at_the_deadline(wild_server, cache, run, name, argv, what):
-    wild_server.httpd.drip = 0.25  # 20 bytes every 0.25 s: the index alone would take some 4 s
+    wild_server.httpd.drip = 0.1  # 20 bytes every 0.1 s: the index alone would take some 1.6 s
     wild_server.plan(name, "drip")
-    code, out, err, took = timed(run, *argv, *options(wild_server, cache, "--timeout", "1"))
+    code, out, err, took = timed(run, *argv, *options(wild_server, cache, "--timeout", "0.3"))
     assert (code, out, err) == (2, "", f"energy-ties {argv[0]}: error: {what}: {wild_server.url}{name} {LATE}\n")
-    assert 0.9 < took < 5
+    assert 0.27 < took < 5
     assert wild_server.log == [name]  # the deadline is final: no retry after it
     assert kept(cache) == [] and leftovers(cache) == []
 
@@ -184,9 +184,9 @@ def test_a_dripping_body_ends_at_the_deadline(wild_server, cache, run, name, arg
     [("stall", "flag"), ("stall-body", "flag"), ("stall", "environment"), ("stall", "flag over environment")],
 )
 def test_a_stalled_server_fails_at_the_deadline(wild_server, cache, run, monkeypatch, mode, given):
-    flag = ["--timeout", "1"] if given != "environment" else []
+    flag = ["--timeout", "0.3"] if given != "environment" else []
     if given != "flag":
-        monkeypatch.setenv("ENERGY_TIES_TIMEOUT", "1" if given == "environment" else "100")
+        monkeypatch.setenv("ENERGY_TIES_TIMEOUT", "0.3" if given == "environment" else "100")
     wild_server.plan(ARCHIVE, mode)
     code, out, err, took = timed(run, "download", VERSION, *options(wild_server, cache, *flag))
     assert (code, out, err) == (
@@ -194,21 +194,21 @@ def test_a_stalled_server_fails_at_the_deadline(wild_server, cache, run, monkeyp
         "",
         f"energy-ties download: error: version {VERSION}: {wild_server.url}{ARCHIVE} {LATE}\n",
     )
-    assert 0.9 < took < 5  # the old code: 127 s
+    assert 0.27 < took < 5  # the old code: 127 s
     assert wild_server.log == [ARCHIVE]
     assert kept(cache) == [] and leftovers(cache) == []
 
 
 def test_retries_stop_at_the_deadline(wild_server, cache, run, monkeypatch, quick):
-    monkeypatch.setattr(fetch, "TIMEOUT", 0.2)  # each attempt waits 0.2 s for the headers, then is retried
+    monkeypatch.setattr(fetch, "TIMEOUT", 0.12)  # each attempt waits 0.12 s for the headers, then is retried
     monkeypatch.setattr(fetch, "RETRIES", 1000)
     wild_server.plan(ARCHIVE, *["stall"] * 1000)
-    code, out, err, took = timed(run, "download", VERSION, *options(wild_server, cache, "--timeout", "1.5"))
+    code, out, err, took = timed(run, "download", VERSION, *options(wild_server, cache, "--timeout", "0.6"))
     assert (code, out) == (2, "")
     prefix = f"energy-ties download: error: version {VERSION}: {wild_server.url}{ARCHIVE} "
     tail = err.removeprefix(prefix)
-    assert re.fullmatch(r"did not answer within 0\.2 s \(\d+ attempt\(s\)\)\n", tail) or tail == (
-        "did not arrive within the 1.5 s timeout (set by --timeout or ENERGY_TIES_TIMEOUT)\n"
+    assert re.fullmatch(r"did not answer within 0\.12 s \(\d+ attempt\(s\)\)\n", tail) or tail == (
+        "did not arrive within the 0.6 s timeout (set by --timeout or ENERGY_TIES_TIMEOUT)\n"
     ), err
     assert 2 <= len(wild_server.log) <= 6 and took < 5
     assert leftovers(cache) == []
@@ -396,12 +396,12 @@ def test_a_name_lookup_that_hangs_meets_the_deadline(wild_server, cache, run, mo
 
     monkeypatch.setattr(socket, "getaddrinfo", hanging)
     try:
-        code, out, err, took = timed(run, "download", VERSION, *options(wild_server, cache, "--timeout", "1"))
+        code, out, err, took = timed(run, "download", VERSION, *options(wild_server, cache, "--timeout", "0.3"))
     finally:
         released.set()
     assert (code, out) == (2, "")
     assert err == (
-        f"energy-ties download: error: version {VERSION}: {wild_server.url}{ARCHIVE} did not arrive within the 1 s "
+        f"energy-ties download: error: version {VERSION}: {wild_server.url}{ARCHIVE} did not arrive within the 0.3 s "
         "timeout (set by --timeout or ENERGY_TIES_TIMEOUT)\n"
     ), err
     assert took < 10 and leftovers(cache) == []

@@ -232,7 +232,7 @@ class Server:
         else:
             self.httpd = http.server.HTTPServer(("127.0.0.1", 0), Handler)
             self.port = self.httpd.server_address[1]
-            threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+            threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True).start()  # shutdown polls
 
     def _accept(self) -> None:
         try:
@@ -295,7 +295,7 @@ def test_offline_means_no_request_even_with_allow_remote(tmp_path, capsys, serve
 
 def test_a_stalled_server_times_out_in_one_line(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("ENERGY_TIES_OFFLINE", raising=False)
-    monkeypatch.setattr(files, "REMOTE_TIMEOUT", 1.0)
+    monkeypatch.setattr(files, "REMOTE_TIMEOUT", 0.3)
     stalled = Server(stall=True)
     try:
         path = json_schema_package(tmp_path, stalled.url("/s.json"))
@@ -305,14 +305,14 @@ def test_a_stalled_server_times_out_in_one_line(tmp_path, capsys, monkeypatch):
     assert (code, err) == (1, "")
     assert out.splitlines()[0] == (
         f"t:x: field-error: constraint 'jsonSchema': $ref '{stalled.url('/s.json')}' cannot be resolved: "
-        f"{stalled.url('/s.json')}: cannot fetch {stalled.url('/s.json')} (no answer within 1 s)"
+        f"{stalled.url('/s.json')}: cannot fetch {stalled.url('/s.json')} (no answer within 0.3 s)"
     )
     assert stalled.requests == ["connect"]
 
 
 def test_stalled_remote_data_times_out_too(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("ENERGY_TIES_OFFLINE", raising=False)
-    monkeypatch.setattr(files, "REMOTE_TIMEOUT", 1.0)
+    monkeypatch.setattr(files, "REMOTE_TIMEOUT", 0.3)
     stalled = Server(stall=True)
     try:
         path = write_package(tmp_path / "pkg", {"t": (TABLE, "n\n1\n")})
@@ -323,7 +323,7 @@ def test_stalled_remote_data_times_out_too(tmp_path, capsys, monkeypatch):
     finally:
         stalled.close()
     assert code == 1
-    assert f"cannot fetch {stalled.url('/t.csv')} (no answer within 1 s)" in out.splitlines()[0]
+    assert f"cannot fetch {stalled.url('/t.csv')} (no answer within 0.3 s)" in out.splitlines()[0]
 
 
 def test_a_file_ref_outside_the_package_is_refused_not_read(tmp_path, capsys):
@@ -397,8 +397,8 @@ def test_a_trickling_server_meets_the_deadline(tmp_path, capsys, monkeypatch):
     import time
 
     monkeypatch.delenv("ENERGY_TIES_OFFLINE", raising=False)
-    monkeypatch.setattr(files, "REMOTE_TIMEOUT", 2.0)
-    monkeypatch.setattr(files, "REMOTE_DEADLINE", 1.5)
+    monkeypatch.setattr(files, "REMOTE_TIMEOUT", 0.6)
+    monkeypatch.setattr(files, "REMOTE_DEADLINE", 0.5)
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(1)
@@ -424,4 +424,4 @@ def test_a_trickling_server_meets_the_deadline(tmp_path, capsys, monkeypatch):
     finally:
         sock.close()
     assert code == 1
-    assert out.splitlines()[0].endswith(f"{url}: remote file {url} took longer than 1.5 s")
+    assert out.splitlines()[0].endswith(f"{url}: remote file {url} took longer than 0.5 s")
