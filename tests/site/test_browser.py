@@ -14,7 +14,7 @@ import pytest
 
 import energy_ties
 from energy_ties.dataset.profile import PICTURES
-from energy_ties.site import Release, build_site, releases_from
+from energy_ties.site import Release, build_site
 from energy_ties.site.tables import display
 from helpers import CURRENT, ROOT
 from helpers.site import browser, known_pair
@@ -28,8 +28,8 @@ def driver():
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    return build_site(tmp_path_factory.mktemp("site") / "site", releases_from(ROOT)).out
+def site(built_site) -> Path:
+    return built_site
 
 
 @pytest.fixture(scope="module")

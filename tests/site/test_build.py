@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -57,17 +58,17 @@ def _article_text_in(site: Path) -> set[str]:
 
 
 @pytest.mark.skipif(not TEXTS.is_dir(), reason=f"the source texts are not at {TEXTS}")
-def test_without_texts_the_site_holds_no_article_text_and_with_them_it_does(tmp_path):
-    assert _article_text_in(_site(tmp_path, "plain")) == set()
+def test_without_texts_the_site_holds_no_article_text_and_with_them_it_does(tmp_path, built_site):
+    assert _article_text_in(built_site) == set()
     assert len(_article_text_in(_site(tmp_path, "texts", "--texts", str(TEXTS)))) > 50  # the check can see text
 
 
-def test_two_builds_are_the_same_bytes(tmp_path):
-    assert files(_site(tmp_path, "one")) == files(_site(tmp_path, "two"))
+def test_two_builds_are_the_same_bytes(tmp_path, built_site):
+    assert files(built_site) == files(_site(tmp_path, "two"))
 
 
-def test_a_build_replaces_its_own_site_and_refuses_any_other_folder(tmp_path):
-    out = _site(tmp_path, "site")
+def test_a_build_replaces_its_own_site_and_refuses_any_other_folder(tmp_path, built_site):
+    out = Path(shutil.copytree(built_site, tmp_path / "site"))
     (out / "stale.html").write_text("old")
     assert not (_site(tmp_path, "site") / "stale.html").exists()
     other = tmp_path / "other"
@@ -115,8 +116,8 @@ def cells(page: Path) -> list[list[str]]:
     return p.rows
 
 
-def test_every_row_of_every_resource_is_in_its_page_without_the_script(tmp_path):
-    out = _site(tmp_path, "site")
+def test_every_row_of_every_resource_is_in_its_page_without_the_script(built_site):
+    out = built_site
     for name, frame in energy_ties.load().items():
         rows = cells(out / CURRENT / "data" / f"{name}.html")
         assert len(rows) == len(frame), name
