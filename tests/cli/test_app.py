@@ -21,12 +21,25 @@ OUT_OF_MEMORY = [
 ]
 
 
-@pytest.mark.parametrize("exc", OUT_OF_MEMORY, ids=lambda e: type(e).__name__)
-def test_running_out_of_memory_is_one_line_with_exit_2(monkeypatch, exc):
-    def fail(args):
-        raise exc
+@pytest.fixture
+def validate_raises(monkeypatch, request):
+    """Make ``energy-ties validate`` raise the given exception: the parser, built once per process with the
+    command functions it dispatches to, is built again with the failing one, and again after the test."""
 
-    monkeypatch.setattr(app, "cmd_validate", fail)
+    def use(exc: BaseException) -> None:
+        def fail(args):
+            raise exc
+
+        monkeypatch.setattr(app, "cmd_validate", fail)
+        app.parser.cache_clear()
+        request.addfinalizer(app.parser.cache_clear)
+
+    return use
+
+
+@pytest.mark.parametrize("exc", OUT_OF_MEMORY, ids=lambda e: type(e).__name__)
+def test_running_out_of_memory_is_one_line_with_exit_2(validate_raises, exc):
+    validate_raises(exc)
     r = run("validate", ROOT / "datapackage.json")
     assert (r.returncode, r.stdout) == (2, "")
     assert r.stderr == (
@@ -36,11 +49,8 @@ def test_running_out_of_memory_is_one_line_with_exit_2(monkeypatch, exc):
 
 
 @pytest.mark.parametrize("exc", [RuntimeError("something else"), SystemError("a bug"), KeyError("x")])
-def test_a_bug_is_one_line_with_exit_70(monkeypatch, exc):
-    def fail(args):
-        raise exc
-
-    monkeypatch.setattr(app, "cmd_validate", fail)
+def test_a_bug_is_one_line_with_exit_70(monkeypatch, validate_raises, exc):
+    validate_raises(exc)
     monkeypatch.delenv("ENERGY_TIES_DEBUG", raising=False)
     r = run("validate", ROOT / "datapackage.json")
     assert (r.returncode, r.stdout, r.stderr.count("\n")) == (70, "", 1)

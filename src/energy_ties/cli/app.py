@@ -9,6 +9,7 @@ a terminal and printed as plain lines when the output is piped.
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import os
 import signal
@@ -34,7 +35,10 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+@functools.cache
 def parser() -> argparse.ArgumentParser:
+    """The command line's parser, built once per process: its defaults are constants (environment variables
+    are read when a command runs), and parsing leaves it unchanged, so a program calling main() again reuses it."""
     p = argparse.ArgumentParser(prog="energy-ties", description=__doc__.splitlines()[0])
     p.add_argument(
         "--version", action=_Version, nargs=0, default=argparse.SUPPRESS, help="show program's version number and exit"
