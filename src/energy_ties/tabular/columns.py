@@ -228,15 +228,17 @@ def parse(raw: pa.Array, f: Field) -> Parsed:
 
 
 def _parse_boolean(raw: pa.Array, f: Field, missing: np.ndarray) -> Parsed:
-    n = len(raw)
     present = ~missing
-    t, fl = np.zeros(n, bool), np.zeros(n, bool)
-    # most data spell booleans one way: stop comparing once every present cell has matched
-    spellings = [*((v, t) for v in f.true_values), *((v, fl) for v in f.false_values)]
-    for value, into in [(v, into) for v, into in spellings if encodable(v)]:
-        into |= to_numpy_bool(pc.equal(raw, pa.scalar(value, raw.type)))
-        if not (present & ~t & ~fl).any():
-            break
+    # one hash lookup of every cell among the spellings (true ones first: a spelling in both lists is true)
+    trues = [v for v in f.true_values if encodable(v)]
+    spellings = list(dict.fromkeys(trues + [v for v in f.false_values if encodable(v)]))
+    if spellings:
+        at = pc.fill_null(pc.index_in(raw, value_set=pa.array(spellings, raw.type)), len(spellings))
+        at = at.to_numpy(zero_copy_only=False)
+    else:
+        at = np.full(len(raw), len(spellings))
+    t = at < len(dict.fromkeys(trues))
+    fl = ~t & (at < len(spellings))
     invalid = present & ~t & ~fl
     values = pa.array(t, pa.bool_(), mask=missing | invalid)
     return Parsed(values, missing, invalid)
