@@ -40,6 +40,8 @@ def json_printable(document: str) -> str:
     >>> json_printable('{"a": "\x9b31m"}')
     '{"a": "\\\\u009b31m"}'
     """
+    if document.isascii() and "\x7f" not in document:  # DEL is the one such character in ASCII: no search
+        return document
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", document)
 
 

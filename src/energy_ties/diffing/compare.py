@@ -36,6 +36,10 @@ from .spilled import DUCKDB_MEMORY, Reader, SpilledRows, row_budget, same_column
 #: A table's rows: in memory, or in DuckDB past the memory budget.
 Rows: TypeAlias = "pa.Table | SpilledRows"
 
+#: Bytes Arrow's CSV reader parses at a time where both releases' rows fit the memory budget: fewer, larger
+#: batches (fewer kernel calls per column); past the budget the reader's own, smaller blocks bound memory.
+IN_MEMORY_BLOCK_BYTES = 16 << 20
+
 #: Resource properties that only say where or how the bytes are stored: with identical rows, no change.
 STORAGE = {"path", "format", "mediatype", "encoding", "bytes", "hash", "dialect", "compression", "scheme"}
 
@@ -141,10 +145,11 @@ def _read_both(old_res: dict[str, Resource], new_res: dict[str, Resource], store
     memory up to the store's budget and in DuckDB past it; a table on one side only is all changes, so it
     is held in memory whatever its size."""
     jobs = [("old", n, r) for n, r in old_res.items()] + [("new", n, r) for n, r in new_res.items()]
-    reader = Reader(store)
+    fits = _file_bytes([r for _, _, r in jobs]) <= store.budget
+    reader = Reader(store, IN_MEMORY_BLOCK_BYTES if fits else None)
     # two readers at once where the rows fit the budget; past it, one (each holds its read-ahead, and
     # DuckDB's writes from two threads at once outgrew a 1 GiB data limit)
-    with ThreadPoolExecutor(max_workers=2 if _file_bytes([r for _, _, r in jobs]) <= store.budget else 1) as pool:
+    with ThreadPoolExecutor(max_workers=2 if fits else 1) as pool:
         tables = list(pool.map(lambda job: reader.read(job[2].readable()), jobs))
     out: dict[str, dict[str, pa.Table | SpilledRows]] = {"old": {}, "new": {}}
     for (side, name, _), table in zip(jobs, tables):

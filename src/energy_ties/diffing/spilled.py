@@ -219,15 +219,17 @@ def registered(table: pa.Table, store: KeyStore) -> SpilledRows:
 
 
 class Reader:
-    """Reads tables batch by batch against one memory budget, for both releases (two threads)."""
+    """Reads tables batch by batch against one memory budget, for both releases (two threads); ``block_bytes``
+    as typed_batches has it (None: the reader's own blocks)."""
 
-    def __init__(self, store: KeyStore):
+    def __init__(self, store: KeyStore, block_bytes: int | None = None):
         self.store = store
+        self.block_bytes = block_bytes
         self.lock = threading.Lock()
 
     def read(self, resource: TableSource) -> pa.Table | SpilledRows:
         parts: list[pa.Table] = []
-        batches = typed_batches(resource, strict=False)
+        batches = typed_batches(resource, strict=False, block_bytes=self.block_bytes)
         for part in batches:
             parts.append(part)
             with self.lock:

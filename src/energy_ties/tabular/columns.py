@@ -228,15 +228,17 @@ def parse(raw: pa.Array, f: Field) -> Parsed:
 
 
 def _parse_boolean(raw: pa.Array, f: Field, missing: np.ndarray) -> Parsed:
-    n = len(raw)
     present = ~missing
-    t, fl = np.zeros(n, bool), np.zeros(n, bool)
-    # most data spell booleans one way: stop comparing once every present cell has matched
-    spellings = [*((v, t) for v in f.true_values), *((v, fl) for v in f.false_values)]
-    for value, into in [(v, into) for v, into in spellings if encodable(v)]:
-        into |= to_numpy_bool(pc.equal(raw, pa.scalar(value, raw.type)))
-        if not (present & ~t & ~fl).any():
-            break
+    # one hash lookup of every cell among the spellings (true ones first: a spelling in both lists is true)
+    trues = [v for v in f.true_values if encodable(v)]
+    spellings = list(dict.fromkeys(trues + [v for v in f.false_values if encodable(v)]))
+    if spellings:
+        at = pc.fill_null(pc.index_in(raw, value_set=pa.array(spellings, raw.type)), len(spellings))
+        at = at.to_numpy(zero_copy_only=False)
+    else:
+        at = np.full(len(raw), len(spellings))
+    t = at < len(dict.fromkeys(trues))
+    fl = ~t & (at < len(spellings))
     invalid = present & ~t & ~fl
     values = pa.array(t, pa.bool_(), mask=missing | invalid)
     return Parsed(values, missing, invalid)
@@ -291,12 +293,22 @@ def _parse_number(raw: pa.Array, f: Field, missing: np.ndarray) -> Parsed:
 def _needs_exact(raw: pa.Array, values: np.ndarray, present: np.ndarray) -> np.ndarray:
     """Cells Arrow read as floats but Decimal may read otherwise: over 15 characters (maybe over 15
     digits), nan and inf words, overflow, and underflow to zero ("1e-400")."""
-    odd = cells_longer_than(raw, _MAX_FAST_DIGITS) | ~np.isfinite(values)
+    odd = _bytes_longer_than(raw, _MAX_FAST_DIGITS) | ~np.isfinite(values)
     zero = np.flatnonzero(present & (values == 0))
     if len(zero):  # rare: such cells take the exact way
         texts = raw.take(pa.array(zero)).to_pylist()
         odd[zero[[("e" in t or "E" in t) for t in texts]]] = True
     return odd
+
+
+def _bytes_longer_than(raw: pa.Array, limit: int) -> np.ndarray:
+    """True where a cell holds over ``limit`` bytes, from the offsets: as many characters for the cells Arrow
+    read as numbers (ASCII only), with no kernel."""
+    buf = raw.buffers()[1] if pa.types.is_string(raw.type) else None
+    if buf is None or buf.size < (raw.offset + len(raw) + 1) * 4:
+        return to_numpy_bool(pc.greater(pc.fill_null(pc.binary_length(raw), 0), limit))
+    offsets = np.frombuffer(buf, np.int32, len(raw) + 1, raw.offset * 4)
+    return (offsets[1:] - offsets[:-1]) > limit
 
 
 def _mantissa_digits(raw: pa.Array) -> np.ndarray:

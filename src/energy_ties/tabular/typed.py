@@ -119,8 +119,9 @@ def empty_table(resource: TableSource) -> pa.Table:
     return pa.table({f.name: pa.array([], _empty_type(f)) for f in resource.schema.fields})
 
 
-def typed_batches(resource: TableSource, strict: bool = True) -> Iterator[pa.Table]:
-    """The typed table of a resource batch by batch (diff spills them to disk past its memory budget)."""
+def typed_batches(resource: TableSource, strict: bool = True, block_bytes: int | None = None) -> Iterator[pa.Table]:
+    """The typed table of a resource batch by batch (diff spills them to disk past its memory budget);
+    ``block_bytes``, if given, is the size of the blocks Arrow's CSV reader parses at a time (see TableReader)."""
     if resource.schema is None:
         raise PackageReadError(f"resource {resource.name!r}: has no Table Schema, so it cannot be read as a table")
     label = resource.label
@@ -128,7 +129,7 @@ def typed_batches(resource: TableSource, strict: bool = True) -> Iterator[pa.Tab
     for name in schema.field_names:
         if not encodable(name):  # Arrow's column names are UTF-8
             raise PackageReadError(f"{label}: field name {name!r} is not valid Unicode (a lone surrogate)")
-    reader = TableReader(resource)
+    reader = TableReader(resource) if block_bytes is None else TableReader(resource, block_bytes=block_bytes)
     controls = [_controlled(f) for f in schema.fields]
     positions: list[int] | None = None  # of the fields in the data, known once the header is read
     try:
