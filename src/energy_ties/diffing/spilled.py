@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from ..errors import DiffError, PackageReadError
 from ..files import read_text
+from ..tabular.headroom import data_limit
 from ..tabular.keys import null_safe
 from ..tabular.spill import FETCH_ROWS, KeyStore, batches, convert, query
 from ..tabular.typed import TableSource, empty_table, typed_batches
@@ -39,14 +40,7 @@ def row_budget() -> int:
     four times their bytes at the peak of a diff (both tables, the matched rows compared, the records), and
     in memory diff runs several times faster than in DuckDB on disk: spill where memory is short, not
     where it is plentiful."""
-    limit = None
-    try:
-        import resource
-
-        held = [resource.getrlimit(r)[0] for r in (resource.RLIMIT_DATA, resource.RLIMIT_AS)]
-        limit = min((x for x in held if x != resource.RLIM_INFINITY and x > 0), default=None)
-    except (ImportError, OSError, ValueError):  # no resource module (Windows): no limit known
-        pass
+    limit = data_limit()
     budget = max(ROW_MEMORY, _free_memory() // 8)
     return budget if limit is None else min(budget, limit // 4)
 

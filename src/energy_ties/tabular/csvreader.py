@@ -32,6 +32,7 @@ from .arrowcsv import BlockTooSmall, arrow_options, source_error
 from .batch import Batch, Ragged, SourceError, batch_from_rows, number_rows
 from .dialect import Dialect
 from .formats import JSON_LINES, SPREADSHEETS, inline_rows, json_lines_rows, json_rows, spreadsheet_rows, table_format
+from .headroom import ensure_room_for_reader
 from .sniff import compressed, part
 from .source import TableSource, header_bounded, is_utf8, open_bytes
 
@@ -319,6 +320,7 @@ class TableReader:
             return "skip"
 
         read_opts, parse_opts, convert_opts = arrow_options(d, names, block_bytes, on_invalid)
+        ensure_room_for_reader(block_bytes)  # before the file is opened: nothing to close if it raises
         raw = open_bytes(self.resource)
         try:
             try:

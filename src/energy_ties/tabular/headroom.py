@@ -1,0 +1,60 @@
+"""How much more memory this process may map under its data limit (``ulimit -d``, ``prlimit --data``).
+
+Arrow's streaming CSV reader cannot fail safely at its start: when memory runs out while it opens (it reads
+and parses a first block on its I/O thread), the generator it drops waits on its own I/O thread, and the
+process waits forever (pyarrow 26, seen under ``prlimit --data`` at 280 MiB in a diff of two 300k-row
+tables). So a reader is opened only with room for it, and otherwise fails as memory running out does.
+"""
+
+from __future__ import annotations
+
+from ..files import PackageReadError, read_text
+
+#: Room a reader needs beyond its blocks: Arrow's I/O and CPU threads (8 MiB of stack each) and its pools.
+READER_BASE = 48 << 20
+#: Blocks a reader holds at its start: the one read, the one read ahead and the parsed copy of each.
+READER_BLOCKS = 4
+
+
+def _limits() -> dict[str, int]:
+    """This process's data and address-space limits that are set, in bytes, by the /proc/self/status line
+    counting what each limits (VmData, VmSize)."""
+    try:
+        import resource
+
+        held = {
+            "VmData:": resource.getrlimit(resource.RLIMIT_DATA)[0],
+            "VmSize:": resource.getrlimit(resource.RLIMIT_AS)[0],
+        }
+    except (ImportError, OSError, ValueError):  # no resource module (Windows): no limit known
+        return {}
+    return {k: v for k, v in held.items() if v != resource.RLIM_INFINITY and v > 0}
+
+
+def data_limit() -> int | None:
+    """The smaller of this process's data and address-space limits, in bytes; None without one."""
+    return min(_limits().values(), default=None)
+
+
+def headroom() -> int | None:
+    """Bytes the process may still map before its data or address-space limit (None: no limit, or Linux's
+    /proc/self/status does not say how much is mapped)."""
+    limits = _limits()
+    if not limits:
+        return None
+    try:
+        status = read_text("/proc/self/status", limit=1 << 16)
+    except (PackageReadError, OSError):
+        return None
+    used = {
+        line.split()[0]: int(line.split()[1]) << 10 for line in status.splitlines() if line.startswith(tuple(limits))
+    }
+    left = [limit - used[key] for key, limit in limits.items() if key in used]
+    return min(left, default=None)
+
+
+def ensure_room_for_reader(block_bytes: int) -> None:
+    """Raise MemoryError, as running out would, unless a CSV reader of ``block_bytes`` blocks has room."""
+    room = headroom()
+    if room is not None and room < READER_BASE + READER_BLOCKS * block_bytes:
+        raise MemoryError(f"{room >> 20} MiB left under the data limit, too little to open a CSV reader")
