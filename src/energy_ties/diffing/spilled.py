@@ -11,7 +11,6 @@ made from them by the in-memory path's own code, so both paths give the same dif
 from __future__ import annotations
 
 import itertools
-import os
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -19,9 +18,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from ..errors import DiffError, PackageReadError
-from ..files import read_text
-from ..tabular.headroom import data_limit
+from ..errors import DiffError
+from ..tabular.headroom import data_limit, free_memory
 from ..tabular.keys import null_safe
 from ..tabular.spill import FETCH_ROWS, KeyStore, batches, convert, query
 from ..tabular.typed import TableSource, empty_table, typed_batches
@@ -41,31 +39,8 @@ def row_budget() -> int:
     in memory diff runs several times faster than in DuckDB on disk: spill where memory is short, not
     where it is plentiful."""
     limit = data_limit()
-    budget = max(ROW_MEMORY, _free_memory() // 8)
+    budget = max(ROW_MEMORY, free_memory() // 8)
     return budget if limit is None else min(budget, limit // 4)
-
-
-def _free_memory() -> int:
-    """Bytes of memory the process may take without pushing anything out: Linux's MemAvailable (free
-    memory and the page cache it may drop), within a cgroup's memory.max; elsewhere the free pages; 0 if
-    none of these says."""
-    found = []
-    for path, prefix in (("/proc/meminfo", "MemAvailable:"), ("/sys/fs/cgroup/memory.max", "")):
-        try:
-            text = read_text(path, limit=1 << 16)
-        except (PackageReadError, OSError):
-            continue
-        for line in text.splitlines():
-            words = line[len(prefix) :].split() if line.startswith(prefix) else []
-            if words and words[0].isdigit():
-                found.append(int(words[0]) * (1024 if prefix else 1))  # MemAvailable is in kB
-                break
-    if found:
-        return min(found)
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (AttributeError, OSError, ValueError):  # sysconf without these names: the least budget
-        return 0
 
 
 class SpilledRows:

@@ -1,4 +1,5 @@
-"""How much more memory this process may map under its data limit (``ulimit -d``, ``prlimit --data``).
+"""How much more memory this process may map under its data limit (``ulimit -d``, ``prlimit --data``), and how
+much the machine has free.
 
 Arrow's streaming CSV reader cannot fail safely at its start: when memory runs out while it opens (it reads
 and parses a first block on its I/O thread), the generator it drops waits on its own I/O thread, and the
@@ -7,6 +8,8 @@ tables). So a reader is opened only with room for it, and otherwise fails as mem
 """
 
 from __future__ import annotations
+
+import os
 
 from ..files import PackageReadError, read_text
 
@@ -51,6 +54,29 @@ def headroom() -> int | None:
     }
     left = [limit - used[key] for key, limit in limits.items() if key in used]
     return min(left, default=None)
+
+
+def free_memory() -> int:
+    """Bytes of memory the process may take without pushing anything out: Linux's MemAvailable (free
+    memory and the page cache it may drop), within a cgroup's memory.max; elsewhere the free pages; 0 if
+    none of these says."""
+    found = []
+    for path, prefix in (("/proc/meminfo", "MemAvailable:"), ("/sys/fs/cgroup/memory.max", "")):
+        try:
+            text = read_text(path, limit=1 << 16)
+        except (PackageReadError, OSError):
+            continue
+        for line in text.splitlines():
+            words = line[len(prefix) :].split() if line.startswith(prefix) else []
+            if words and words[0].isdigit():
+                found.append(int(words[0]) * (1024 if prefix else 1))  # MemAvailable is in kB
+                break
+    if found:
+        return min(found)
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, OSError, ValueError):  # sysconf without these names: the least budget
+        return 0
 
 
 def ensure_room_for_reader(block_bytes: int) -> None:
