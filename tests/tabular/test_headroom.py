@@ -58,3 +58,24 @@ def test_without_a_limit_nothing_is_refused():
         pytest.skip("this process runs under a data or address-space limit")
     got = _child(None)
     assert got == {"limit": None, "before": None, "after": None, "refused": [False, False]}
+
+
+def test_the_room_asked_is_the_blocks_a_file_can_fill_and_less_once_a_reader_started(monkeypatch):
+    from energy_ties.tabular import headroom as h
+
+    block, small = 16 << 20, 5_000
+    monkeypatch.setattr(h, "_started", [])
+    monkeypatch.setattr(h, "headroom", lambda: h.READER_BASE + 3 * block)
+    with pytest.raises(MemoryError):
+        h.ensure_room_for_reader(block)  # four blocks and the threads' room do not fit
+    with pytest.raises(MemoryError):
+        h.ensure_room_for_reader(block, stored=block * 2)  # the file fills every block
+    h.ensure_room_for_reader(block, stored=small)  # a 5 kB file holds 5 kB a block
+    monkeypatch.setattr(h, "headroom", lambda: h.READER_SLACK + 4 * small)
+    with pytest.raises(MemoryError):
+        h.ensure_room_for_reader(block, stored=small)  # the first reader starts Arrow's threads
+    h.reader_started()
+    h.ensure_room_for_reader(block, stored=small)
+    monkeypatch.setattr(h, "headroom", lambda: None)  # no limit: never refused
+    monkeypatch.setattr(h, "_started", [])
+    h.ensure_room_for_reader(1 << 40)

@@ -13,8 +13,11 @@ import os
 
 from ..files import PackageReadError, read_text
 
-#: Room a reader needs beyond its blocks: Arrow's I/O and CPU threads (8 MiB of stack each) and its pools.
+#: Room the first reader needs beyond its blocks: it starts Arrow's I/O and CPU threads (8 MiB of stack
+#: each) and its pools (about 75 MiB of the data limit for a tiny table, measured under prlimit).
 READER_BASE = 48 << 20
+#: Room a later reader needs beyond its blocks, the threads and pools being there already.
+READER_SLACK = 4 << 20
 #: Blocks a reader holds at its start: the one read, the one read ahead and the parsed copy of each.
 READER_BLOCKS = 4
 
@@ -79,8 +82,19 @@ def free_memory() -> int:
         return 0
 
 
-def ensure_room_for_reader(block_bytes: int) -> None:
-    """Raise MemoryError, as running out would, unless a CSV reader of ``block_bytes`` blocks has room."""
+def ensure_room_for_reader(block_bytes: int, stored: int | None = None) -> None:
+    """Raise MemoryError, as running out would, unless a CSV reader of ``block_bytes`` blocks has room; a
+    block holds no more than the ``stored`` bytes of an uncompressed file (None: not known)."""
     room = headroom()
-    if room is not None and room < READER_BASE + READER_BLOCKS * block_bytes:
+    held = block_bytes if stored is None else min(block_bytes, stored)
+    if room is not None and room < (READER_SLACK if _started else READER_BASE) + READER_BLOCKS * held:
         raise MemoryError(f"{room >> 20} MiB left under the data limit, too little to open a CSV reader")
+
+
+_started: list[bool] = []
+
+
+def reader_started() -> None:
+    """Say that a CSV reader opened: Arrow's threads and pools now exist, and later readers need less room."""
+    if not _started:
+        _started.append(True)
