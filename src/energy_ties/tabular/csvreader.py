@@ -34,7 +34,7 @@ from .dialect import Dialect
 from .formats import JSON_LINES, SPREADSHEETS, inline_rows, json_lines_rows, json_rows, spreadsheet_rows, table_format
 from .headroom import ensure_room_for_reader, reader_started
 from .sniff import compressed, part
-from .source import TableSource, header_bounded, is_utf8, open_bytes
+from .source import TableSource, header_bounded, is_utf8, open_bytes, stored_bytes
 
 __all__ = ["Batch", "Ragged", "SourceError", "TableReader", "TableSource"]
 
@@ -144,15 +144,6 @@ class TableReader:
         if len(self.resource.paths) < 2:
             return [self.resource]
         return [part(p, self.resource) for p in self.resource.paths]
-
-    def _stored_bytes(self) -> int | None:
-        """The bytes of the table's files as read (None: compressed, inline, or not known)."""
-        if self.resource.compression or self.resource.inline is not None:
-            return None
-        try:
-            return sum(p.stat().st_size for p in self.resource.paths)
-        except OSError:
-            return None
 
     def _is_empty(self) -> bool:
         if isinstance(self.resource.inline, str):
@@ -329,7 +320,7 @@ class TableReader:
             return "skip"
 
         read_opts, parse_opts, convert_opts = arrow_options(d, names, block_bytes, on_invalid)
-        ensure_room_for_reader(block_bytes, self._stored_bytes())  # before the file is opened: nothing to close
+        ensure_room_for_reader(block_bytes, stored_bytes(self.resource))  # before the file is opened: nothing to close
         raw = open_bytes(self.resource)
         try:
             try:

@@ -99,6 +99,16 @@ def open_file(path: Path, compression: str = "", inner_path: str | None = None) 
     return open_inflated(path, compression, inner_path) if compression else open_regular(path)
 
 
+def stored_bytes(resource: TableSource) -> int | None:
+    """The bytes of a table's files as read (None: compressed, inline, or a file that cannot be stat'ed)."""
+    if resource.compression or resource.inline is not None:
+        return None
+    try:
+        return sum(p.stat().st_size for p in resource.paths)
+    except OSError:
+        return None
+
+
 def open_bytes(resource: TableSource) -> IO[bytes]:
     """The table's bytes: inline text as UTF-8, or its files read in turn (see :func:`open_file`)."""
     if isinstance(resource.inline, str):

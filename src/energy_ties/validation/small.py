@@ -21,7 +21,7 @@ from ..tabular.csvreader import PY_BATCH_ROWS, SourceError, TableReader, TableSo
 from ..tabular.formats import SPREADSHEETS, table_format
 from ..tabular.pykeys import PyKeys
 from ..tabular.schema import Field
-from ..tabular.source import is_utf8, open_bytes
+from ..tabular.source import is_utf8, open_bytes, stored_bytes
 from ..tabular.spill import KeyStore
 from ..tabular.values import reader as cell_reader
 from .plan import (
@@ -72,10 +72,10 @@ def small_size(resource: TableSource, limit: int = SMALL_TABLE_BYTES) -> int | N
         return len(resource.inline) if len(resource.inline) <= limit else None
     if resource.inline is not None:
         return 0
+    size = stored_bytes(resource)  # not compressed, not inline: None only when a file cannot be stat'ed
+    if size is None or size > limit:
+        return None
     try:
-        size = sum(p.stat().st_size for p in resource.paths)
-        if size > limit:
-            return None
         if fmt in _TEXT_FORMATS and is_utf8(resource.encoding):
             with open_bytes(resource) as fh:
                 fh.read(size + 1).decode("utf-8")
