@@ -1,15 +1,18 @@
 """A real HTTP server on 127.0.0.1 serving a folder (a copy of releases/), well or badly as a test plans it.
 
 ``server.plan(name, *modes)`` sets how the next requests of ``name`` are answered, one mode each, then "ok".
-Every wait in a handler ends when the server stops.
+Every wait in a handler ends when the server stops. ``server.log`` is read once the server has caught up
+with every connection made to it (on a loaded machine its threads may run after the client gave up).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import select
 import shutil
 import threading
+import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -33,6 +36,10 @@ class Handler(SimpleHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+    def parse_request(self) -> bool:
+        self.server.seen += 1  # a request arrived on an accepted connection (see Server.log)
+        return super().parse_request()
 
     def do_GET(self):
         name = self.path.lstrip("/")
@@ -102,12 +109,19 @@ class Quiet(ThreadingHTTPServer):
     def handle_error(self, request, client_address):  # a client that hung up is what these tests make
         pass
 
+    def get_request(self):
+        with self.counting:  # accepted and counted at once: Server.log sees a connection as one or the other
+            request = super().get_request()
+            self.accepted += 1
+        return request
+
 
 class Server:
     def __init__(self, root: Path):
         self.root = root
         self.httpd = Quiet(("127.0.0.1", 0), partial(Handler, directory=str(root)))
         self.httpd.log, self.httpd.plans, self.httpd.stopping = [], {}, threading.Event()
+        self.httpd.counting, self.httpd.accepted, self.httpd.seen = threading.Lock(), 0, 0
         self.httpd.drip, self.httpd.stall = 0.1, 30.0  # seconds between drips; seconds a stall lasts at most
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
@@ -115,6 +129,15 @@ class Server:
 
     @property
     def log(self) -> list[str]:
+        """The names requested so far, once no connection waits to be accepted and every accepted one has had
+        its request read (for at most 5 s: a connection that never sends one is not waited for longer)."""
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            with self.httpd.counting:
+                pending = select.select([self.httpd.socket], [], [], 0)[0]
+                if not pending and self.httpd.seen >= self.httpd.accepted:
+                    break
+            time.sleep(0.005)
         return self.httpd.log
 
     def plan(self, name: str, *modes: str) -> None:
