@@ -64,3 +64,28 @@ def table(rows: list[list[str]], header: list[str]) -> str:
 def bin_of(name: str) -> str:
     """A console script installed beside this interpreter."""
     return os.path.join(os.path.dirname(sys.executable), name)
+
+
+def verdict(goal: str, got: dict[str, list], peers: list[str], ours: str = "energy-ties") -> str:
+    """One line: whether ours took less median wall time than every peer that ran, and if not by how much.
+
+    Beside it, each tool's median CPU time over its median wall time (the cores it kept busy): with about
+    the same CPU time, a tool that parallelises more of its work finishes first."""
+    import statistics
+
+    wall = {n: statistics.median(r.seconds for r in runs) for n, runs in got.items()}
+    cpu = {n: statistics.median(r.cpu_seconds for r in runs) for n, runs in got.items()}
+    ran = [p for p in peers if p in got and all(r.returncode == 0 for r in got[p])]
+    if not ran or ours not in got:
+        return f"  {goal}: not measured (a tool did not run)"
+    behind = [p for p in ran if wall[p] <= wall[ours]]
+    cores = ", ".join(f"{n} {cpu[n] / wall[n]:.2f}" for n in [ours, *ran])
+    if not behind:
+        nearest = min(ran, key=lambda p: wall[p])
+        return f"  {goal}: met, {wall[nearest] / wall[ours]:.2f}x {nearest}'s time (cores busy: {cores})"
+    worst = min(behind, key=lambda p: wall[p])
+    return (
+        f"  {goal}: MISSED, {worst} takes {wall[worst] / wall[ours]:.2f}x our time "
+        f"({wall[worst]:.2f} s against {wall[ours]:.2f} s; CPU s {cpu[worst]:.2f} against {cpu[ours]:.2f}; "
+        f"cores busy: {cores})"
+    )

@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import bin_of, table  # noqa: E402
+from common import bin_of, table, verdict  # noqa: E402
 from validate_speed import HEADER, REGION_SCHEMA, REGIONS, SCHEMA, row, side_by_side, summary  # noqa: E402
 
 DATACOMPY = r"""
@@ -155,6 +155,7 @@ def main() -> int:
         # CPU time (user + system) moves less than wall time when other work shares the machine
         cpu = {name: statistics.median(r.cpu_seconds for r in runs) for name, runs in got.items()}
         print("  median CPU s: " + ", ".join(f"{name} {c:.2f}" for name, c in cpu.items()))
+        print(verdict("goal 3, faster than the polars and DuckDB scripts", got, ["polars script", "duckdb script"]))
         for name, runs in got.items():
             counts = counts_of(runs[0].stdout) if runs[0].returncode == 0 else {"exit": runs[0].returncode}
             if {k: counts.get(k) for k in expected} != expected:

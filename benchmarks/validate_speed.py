@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import bin_of, measure, table  # noqa: E402
+from common import bin_of, measure, table, verdict  # noqa: E402
 
 REGIONS = [f"R{i:02d}" for i in range(50)]
 CATEGORIES = ["alpha", "beta", "gamma", "delta", "epsilon"]
@@ -225,6 +225,12 @@ def main() -> int:
         got = side_by_side(tools(clean / "datapackage.json", rows <= args.frictionless_max), args.runs)
         print(f"\n{rows:,} rows x 10 fields ({size:.0f} MiB), primary key, foreign key")
         print(table(summary(got), HEADER))
+        print(verdict("goal 1, faster than the polars and DuckDB scripts", got, ["polars script", "duckdb script"]))
+        if "csv floor" in got:
+            floor = statistics.median(r.seconds for r in got["csv floor"])
+            ours = statistics.median(r.seconds for r in got["energy-ties"])
+            met = "met" if ours <= 2 * floor else "MISSED"
+            print(f"  goal 1, within 2x of the CSV floor: {ours / floor:.2f}x the floor's time ({met})")
         if not args.keep:
             shutil.rmtree(clean)
     agreement(base / "faulty", min(sizes), args.faults, min(sizes) <= args.frictionless_max)

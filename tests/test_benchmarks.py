@@ -33,3 +33,23 @@ def test_a_peer_finds_the_errors_energy_ties_finds(tmp_path, peer):
     ours = error_set_ours(validate(pkg, limit_errors=100000).to_json())
     assert len(ours) >= len(injected)
     assert _errors([str(PEERS / peer), str(pkg)]) == ours
+
+
+def _runs(name: str, seconds: list[float], cpu: float = 1.0) -> list:
+    from common import Run
+
+    return [Run(name, s, 100.0, 0, "", "", cpu) for s in seconds]
+
+
+@pytest.mark.parametrize(
+    ("ours", "polars", "duckdb", "met"),
+    [([1.0, 0.9, 1.1], [1.2, 1.3, 1.1], [2.0, 2.0, 2.0], True), ([1.0, 1.1, 1.2], [0.8, 0.9, 0.7], [2.0] * 3, False)],
+)
+def test_the_verdict_is_met_only_when_ours_is_faster_than_every_peer(ours, polars, duckdb, met):
+    from common import verdict
+
+    got = {name: _runs(name, s) for name, s in [("energy-ties", ours), ("polars", polars), ("duckdb", duckdb)]}
+    line = verdict("goal", got, ["polars", "duckdb"])
+    assert (": met," in line, "MISSED" in line) == (met, not met), line
+    if not met:  # by how much: the fastest peer's median over ours
+        assert "polars takes 0.73x our time (0.80 s against 1.10 s" in line, line
