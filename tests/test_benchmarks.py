@@ -53,3 +53,12 @@ def test_the_verdict_is_met_only_when_ours_is_faster_than_every_peer(ours, polar
     assert (": met," in line, "MISSED" in line) == (met, not met), line
     if not met:  # by how much: the fastest peer's median over ours
         assert "polars takes 0.73x our time (0.80 s against 1.10 s" in line, line
+
+
+def test_the_old_suite_s_tests_are_the_current_tests_of_the_same_function_names():
+    from suite_time import shared_tests
+
+    old = ["tests/test_a.py::test_kept[1]", "tests/test_a.py::test_kept[2]", "tests/test_a.py::test_gone"]
+    new = ["tests/x/test_b.py::test_kept[a b]", "tests/x/test_b.py::test_kept[c]", "tests/x/test_c.py::test_new"]
+    assert shared_tests(old, new) == ["tests/x/test_b.py::test_kept"]
+    assert shared_tests([], new) == [] and shared_tests(old, []) == []
