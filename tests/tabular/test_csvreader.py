@@ -106,3 +106,32 @@ def test_many_arrow_blocks_give_the_rows_of_one(tmp_path):
         parts = read_back(descriptor)
     assert len(whole[2]) == 1 and len(parts[2]) > 10  # the boundaries were crossed
     assert parts[:2] == whole[:2] == (header, dict(enumerate(rows, start=2)))
+
+
+def test_a_wide_table_is_read_in_larger_blocks_with_the_same_cells(tmp_path):
+    """Each batch costs some time per column, so a reader given no block size reads a wide table in larger
+    blocks (a few thousand rows each): fewer batches, the same cells and row numbers."""
+    width, rows = 1000, 3000  # 6 MB: two 4 MiB blocks
+    header = [f"f{i}" for i in range(width)]
+    data = ",".join(header) + "\n" + "".join(",".join([str(r % 10)] * width) + "\n" for r in range(rows))
+    path = write_package(tmp_path / "p", {"t": ({"fields": [{"name": h} for h in header]}, data)})
+    res = open_package(path).resources[0]
+
+    def read(**block) -> tuple[int, list[list[str]], list[int]]:
+        batches = list(csvreader.TableReader(res, **block).batches())
+        cells = [sum((b.columns[i].to_pylist() for b in batches), []) for i in (0, width - 1)]
+        return len(batches), cells, [int(n) for b in batches for n in b.rows]
+
+    narrow, wide = read(block_bytes=csvreader.BLOCK_BYTES), read()
+    assert (narrow[0], wide[0]) == (2, 1)
+    assert wide[1:] == narrow[1:] and wide[2] == list(range(2, rows + 2))
+    assert wide[1][0] == [str(r % 10) for r in range(rows)]
+
+
+def test_the_block_grows_with_the_columns_up_to_its_bound():
+    from energy_ties.tabular.arrowcsv import BLOCK_BYTES_PER_COLUMN, WIDE_BLOCK_BYTES, block_for
+
+    base = csvreader.BLOCK_BYTES
+    assert block_for(1, base) == block_for(base // BLOCK_BYTES_PER_COLUMN, base) == base
+    assert block_for(512, base) == 512 * BLOCK_BYTES_PER_COLUMN > base
+    assert block_for(1024, base) == block_for(65_536, base) == WIDE_BLOCK_BYTES

@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # imported by the Arrow path only: the rows of a small table 
     import pyarrow as pa
 
 from ..errors import PackageReadError
-from .arrowcsv import BlockTooSmall, arrow_options, source_error
+from .arrowcsv import BlockTooSmall, arrow_options, block_for, source_error
 from .batch import Batch, Ragged, SourceError, batch_from_rows, number_rows
 from .dialect import Dialect
 from .formats import JSON_LINES, SPREADSHEETS, inline_rows, json_lines_rows, json_rows, spreadsheet_rows, table_format
@@ -59,15 +59,16 @@ _SURROGATE = re.compile("[\udc80-\udcff]")
 class TableReader:
     """Header and batches of one tabular resource; read it once with :meth:`batches`."""
 
-    def __init__(self, resource: TableSource, *, block_bytes: int = BLOCK_BYTES, empty_lines_matter: bool = False):
+    def __init__(self, resource: TableSource, *, block_bytes: int | None = None, empty_lines_matter: bool = False):
         self.resource = resource
-        self.block_bytes = block_bytes
+        self.block_bytes = block_bytes  # None: BLOCK_BYTES, more for a wide table (block_for)
         # Arrow reads an empty line as a row of empty cells, Python's csv as a row with no cells at all;
         # the two differ only where "" is not a missing value, and then the Python path is taken
         self.empty_lines_matter = empty_lines_matter
         self.dialect = Dialect.of(resource)
         self.labels: list[str] | None = None
         self._placed: set[int] = set()  # ragged rows already handed out in a batch
+        self._block = BLOCK_BYTES  # the block size of the last Arrow pass
 
     # -- public
 
@@ -300,11 +301,12 @@ class TableReader:
                         yield batch
                 return
             except BlockTooSmall:
+                block = self._block  # the pass's, as the table's width chose it
                 if block >= MAX_BLOCK_BYTES:
                     raise SourceError("source-error", f"a record is larger than {MAX_BLOCK_BYTES} bytes") from None
                 block = min(block * 4, MAX_BLOCK_BYTES)
 
-    def _arrow_pass(self, block_bytes: int) -> Iterator[Batch]:
+    def _arrow_pass(self, block_bytes: int | None) -> Iterator[Batch]:
         import numpy as np
         import pyarrow as pa
         import pyarrow.csv as pacsv
@@ -312,14 +314,14 @@ class TableReader:
         d = self.dialect
         self.labels = self._read_header_width() if d.header_rows else []  # no header: see _python_batches
         width = max(self._data_width(self.labels), 1)
-        names = [f"c{i}" for i in range(width)]
+        self._block = block_bytes = block_bytes or block_for(width, BLOCK_BYTES)
         bad: list[tuple[int, str]] = []
 
         def on_invalid(row) -> str:
             bad.append((row.number, row.text))
             return "skip"
 
-        read_opts, parse_opts, convert_opts = arrow_options(d, names, block_bytes, on_invalid)
+        read_opts, parse_opts, convert_opts = arrow_options(d, [f"c{i}" for i in range(width)], block_bytes, on_invalid)
         ensure_room_for_reader(block_bytes, stored_bytes(self.resource))  # before the file is opened: nothing to close
         raw = open_bytes(self.resource)
         try:
