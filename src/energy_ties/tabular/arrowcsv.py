@@ -12,14 +12,15 @@ _ROW_IN_MESSAGE = re.compile(r"Row #(\d+)")
 
 #: Block bytes per column of a table whose reader was given no block size, up to WIDE_BLOCK_BYTES.
 BLOCK_BYTES_PER_COLUMN = 16 << 10
-WIDE_BLOCK_BYTES = 16 << 20
+WIDE_BLOCK_BYTES = 8 << 20
 
 
 def block_for(width: int, base: int) -> int:
     """The block size for a table of ``width`` columns read without a given one: ``base``, or more for a wide
     table. Each batch costs some 30 us per column whatever its rows, so a block holds a few thousand rows.
-    Measured on 20,000 rows of 1,000 integer columns (78 MB): blocks of about 16 MiB validate in 0.84 s of CPU and
-    390 MB, 4 MiB blocks in 1.27 s and 268 MB (medians of five alternating runs)."""
+    Measured on 20,000 rows of 1,000 integer columns (78 MB), medians of five alternating runs: 8 MiB blocks
+    validate in 1.00 s of CPU and 305 MB, 4 MiB in 1.27 s and 268 MB, 16 MiB in 0.84 s but 390 MB (and a
+    data limit of 500 MiB, where 4 and 8 MiB blocks validate under 400 MiB)."""
     return max(base, min(width * BLOCK_BYTES_PER_COLUMN, WIDE_BLOCK_BYTES))
 
 
