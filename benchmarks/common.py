@@ -8,6 +8,7 @@ measured alone, including its interpreter start-up and imports).
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -66,15 +67,17 @@ def bin_of(name: str) -> str:
     return os.path.join(os.path.dirname(sys.executable), name)
 
 
+def medians(got: dict[str, list[Run]], of: str = "seconds") -> dict[str, float]:
+    """Each tool's median of one measure of its runs: wall ``seconds`` or ``cpu_seconds``."""
+    return {name: statistics.median(getattr(r, of) for r in runs) for name, runs in got.items()}
+
+
 def verdict(goal: str, got: dict[str, list], peers: list[str], ours: str = "energy-ties") -> str:
     """One line: whether ours took less median wall time than every peer that ran, and if not by how much.
 
     Beside it, each tool's median CPU time over its median wall time (the cores it kept busy): with about
     the same CPU time, a tool that parallelises more of its work finishes first."""
-    import statistics
-
-    wall = {n: statistics.median(r.seconds for r in runs) for n, runs in got.items()}
-    cpu = {n: statistics.median(r.cpu_seconds for r in runs) for n, runs in got.items()}
+    wall, cpu = medians(got), medians(got, "cpu_seconds")
     ran = [p for p in peers if p in got and all(r.returncode == 0 for r in got[p])]
     if not ran or ours not in got:
         return f"  {goal}: not measured (a tool did not run)"

@@ -17,14 +17,13 @@ import argparse
 import json
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import bin_of, table, verdict  # noqa: E402
-from validate_speed import HEADER, REGION_SCHEMA, REGIONS, SCHEMA, row, side_by_side, summary  # noqa: E402
+from common import bin_of, medians, table, verdict  # noqa: E402
+from validate_speed import GOAL_SIZES, HEADER, REGION_SCHEMA, REGIONS, SCHEMA, row, side_by_side, summary  # noqa: E402
 
 DATACOMPY = r"""
 import sys, json, pandas as pd, datacompy
@@ -153,9 +152,10 @@ def main() -> int:
         print(f"\n{rows:,} rows x 10 fields, {args.key_type} primary key; expected {expected}")
         print(table(summary(got), HEADER))
         # CPU time (user + system) moves less than wall time when other work shares the machine
-        cpu = {name: statistics.median(r.cpu_seconds for r in runs) for name, runs in got.items()}
+        cpu = medians(got, "cpu_seconds")
         print("  median CPU s: " + ", ".join(f"{name} {c:.2f}" for name, c in cpu.items()))
-        print(verdict("goal 3, faster than the polars and DuckDB scripts", got, ["polars script", "duckdb script"]))
+        if rows in GOAL_SIZES:  # the issue sets goal 3 at 1M and 5M rows, as goal 1
+            print(verdict("goal 3, faster than the polars and DuckDB scripts", got, ["polars script", "duckdb script"]))
         for name, runs in got.items():
             counts = counts_of(runs[0].stdout) if runs[0].returncode == 0 else {"exit": runs[0].returncode}
             if {k: counts.get(k) for k in expected} != expected:

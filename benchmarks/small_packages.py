@@ -16,13 +16,12 @@ import argparse
 import json
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import bin_of, measure, table  # noqa: E402
+from common import bin_of, measure, medians, table  # noqa: E402
 
 V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
 COUNTRIES = [f"C{i:03d}" for i in range(250)]
@@ -139,8 +138,7 @@ def main() -> None:
                     if r.returncode != 0:
                         raise SystemExit(f"{tool} on {label}: exit {r.returncode}\n{r.stdout[-2000:]}{r.stderr[-900:]}")
                     runs[tool].append(r)
-            wall = {t: statistics.median(r.seconds for r in rs) for t, rs in runs.items()}
-            cpu = {t: statistics.median(r.cpu_seconds for r in rs) for t, rs in runs.items()}
+            wall, cpu = medians(runs), medians(runs, "cpu_seconds")
             out.append(
                 [
                     label,

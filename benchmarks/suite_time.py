@@ -39,16 +39,21 @@ def collected(checkout: Path, *more: str) -> list[str]:
     return [line for line in out.splitlines() if "::" in line]
 
 
+def without_parameters(test_id: str) -> str:
+    """``file::function[params]`` as ``file::function``."""
+    return re.sub(r"\[.*", "", test_id)
+
+
 def function_of(test_id: str) -> str:
     """The test function's name: the id's last part, less its parameters."""
-    return re.sub(r"\[.*", "", test_id.rsplit("::", maxsplit=1)[-1])
+    return without_parameters(test_id).rsplit("::", maxsplit=1)[-1]
 
 
 def shared_tests(old: list[str], new: list[str]) -> list[str]:
     """The current tests whose function the old suite has, as file::function (pytest runs every parameter
     of each): ids with parameters can hold spaces, which a command line would split."""
     names = {function_of(t) for t in old}
-    return sorted({re.sub(r"\[.*", "", t) for t in new if function_of(t) in names})
+    return sorted({without_parameters(t) for t in new if function_of(t) in names})
 
 
 def timed(checkout: Path, tests: list[str]) -> tuple[float, str]:

@@ -18,13 +18,12 @@ import argparse
 import json
 import random
 import shutil
-import statistics
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import bin_of, measure, table, verdict  # noqa: E402
+from common import bin_of, measure, medians, table, verdict  # noqa: E402
 
 REGIONS = [f"R{i:02d}" for i in range(50)]
 CATEGORIES = ["alpha", "beta", "gamma", "delta", "epsilon"]
@@ -185,7 +184,7 @@ def side_by_side(commands: dict[str, list[str]], runs: int, timeout: float | Non
 
 def summary(got: dict[str, list], ours: str = "energy-ties") -> list[list[str]]:
     """Median wall time, the runs, the highest peak memory, and each tool's time over ours."""
-    med = {n: statistics.median(r.seconds for r in runs) for n, runs in got.items()}
+    med = medians(got)
     rows = []
     for name, runs in got.items():
         codes = sorted({r.returncode for r in runs})
@@ -201,6 +200,10 @@ def summary(got: dict[str, list], ours: str = "energy-ties") -> list[list[str]]:
         )
     return rows
 
+
+#: Sizes the issue's goal 1 names: faster than both scripts at each, within 2x of the CSV floor at the larger.
+GOAL_SIZES = (1_000_000, 5_000_000)
+FLOOR_GOAL_SIZE = 5_000_000
 
 HEADER = ["tool", "median s", "runs s", "peak MiB", "time / energy-ties", "exit"]
 
@@ -225,10 +228,11 @@ def main() -> int:
         got = side_by_side(tools(clean / "datapackage.json", rows <= args.frictionless_max), args.runs)
         print(f"\n{rows:,} rows x 10 fields ({size:.0f} MiB), primary key, foreign key")
         print(table(summary(got), HEADER))
-        print(verdict("goal 1, faster than the polars and DuckDB scripts", got, ["polars script", "duckdb script"]))
-        if "csv floor" in got:
-            floor = statistics.median(r.seconds for r in got["csv floor"])
-            ours = statistics.median(r.seconds for r in got["energy-ties"])
+        if rows in GOAL_SIZES:  # the issue sets goal 1 at these sizes (start-up dominates smaller ones)
+            print(verdict("goal 1, faster than the polars and DuckDB scripts", got, ["polars script", "duckdb script"]))
+        if "csv floor" in got and rows == FLOOR_GOAL_SIZE:
+            wall = medians(got)
+            ours, floor = wall["energy-ties"], wall["csv floor"]
             met = "met" if ours <= 2 * floor else "MISSED"
             print(f"  goal 1, within 2x of the CSV floor: {ours / floor:.2f}x the floor's time ({met})")
         if not args.keep:
