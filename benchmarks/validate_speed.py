@@ -4,7 +4,7 @@ The package has a 10-field table (typed, constrained, a primary key and a foreig
 second table). For each size, every tool runs --runs times, alternately, each as a whole command in
 its own process: energy-ties, a polars script and a DuckDB script doing the same checks with the same
 errors (benchmarks/peers/), the floor (the same Arrow CSV reader, reading only), and frictionless at
-the small sizes (it is slow). The table shows median wall time, peak memory and each tool's time over
+up to 1M rows (it is slow). The table shows median wall time, peak memory and each tool's time over
 energy-ties' (above 1: energy-ties is faster). Then every tool runs on a copy with faults injected
 (type errors, constraint violations, duplicate keys, dangling references, ragged rows), and the
 (row, field, error type) sets are compared.
@@ -213,7 +213,7 @@ def main() -> int:
     ap.add_argument("--rows", default="100000,1000000,5000000", help="sizes, comma-separated")
     ap.add_argument("--big", action="store_true", help="add 20,000,000 rows")
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--frictionless-max", type=int, default=100_000, help="largest size frictionless runs at")
+    ap.add_argument("--frictionless-max", type=int, default=1_000_000, help="largest size frictionless runs at")
     ap.add_argument("--faults", type=int, default=200)
     ap.add_argument("--keep", help="write the packages here and keep them (reused when present)")
     args = ap.parse_args()
